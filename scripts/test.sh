@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The whole test suite, as `npm test` and CI run it (bootstrap has run before it):
+#   1. style and lints: rustfmt, clippy on the wasm target (and on the native tests);
+#   2. native unit tests: `cargo test` (validation, parsing, error mapping, SQL building);
+#   3. the release build, exactly as deployed (worker-build --release, wasm-opt, bundle);
+#   4. integration tests: the built worker in workerd with a real local D1 (tests/*.test.mjs),
+#      and the end-to-end test that drives `wrangler dev` over real HTTP (tests/e2e/).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --check
+
+step "cargo clippy (wasm32 target, and native tests)"
+cargo clippy --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --all-targets -- -D warnings
+
+step "cargo test (native unit tests)"
+cargo test
+
+step "release build: wrangler deploy --dry-run (runs scripts/build.sh)"
+wrangler deploy --dry-run --env "" --outdir build/dist
+
+step "integration and end-to-end tests (workerd + local D1)"
+node --test --test-reporter=spec tests/*.test.mjs tests/e2e/*.test.mjs

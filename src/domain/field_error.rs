@@ -1,0 +1,251 @@
+//! One problem with one input value, in the shape FastAPI (pydantic v2) gives it, because
+//! RecWay clients parse `{"type", "loc", "msg", "ctx"}` entries of a `422` `detail` list.
+
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+use serde_json::{json, Value};
+
+/// What is wrong with a value. Each kind has pydantic's `type` code and message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ErrorKind {
+    /// A required value is absent.
+    Missing,
+    /// Not a JSON string (or `null` where a string is required).
+    StringType,
+    /// Not a JSON number (or `null` where a number is required).
+    NumberType,
+    /// A query or path parameter that is not an integer.
+    IntParsing,
+    /// A string longer than `max` characters.
+    StringTooLong { max: u64 },
+    /// A string that is empty once surrounding whitespace is trimmed.
+    Blank,
+    /// A number below the inclusive minimum.
+    GreaterThanEqual { min: f64 },
+    /// A number above the inclusive maximum.
+    LessThanEqual { max: f64 },
+    /// NaN or an infinity.
+    NotFinite,
+    /// A body field the resource does not have (a typo such as `nombe`).
+    ExtraForbidden,
+    /// A body that is not valid JSON; `error` says why.
+    JsonInvalid { error: String },
+    /// A JSON body that is valid but not an object.
+    ObjectType,
+    /// A value the database refused (its CHECKs back up validation).
+    ConstraintViolated,
+}
+
+impl ErrorKind {
+    /// pydantic's machine-readable `type` code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Missing => "missing",
+            Self::StringType => "string_type",
+            Self::NumberType => "float_type",
+            Self::IntParsing => "int_parsing",
+            Self::StringTooLong { .. } => "string_too_long",
+            Self::Blank => "string_blank",
+            Self::GreaterThanEqual { .. } => "greater_than_equal",
+            Self::LessThanEqual { .. } => "less_than_equal",
+            Self::NotFinite => "finite_number",
+            Self::ExtraForbidden => "extra_forbidden",
+            Self::JsonInvalid { .. } => "json_invalid",
+            Self::ObjectType => "model_attributes_type",
+            Self::ConstraintViolated => "value_error",
+        }
+    }
+
+    /// The human-readable `msg`.
+    pub fn message(&self) -> String {
+        match self {
+            Self::Missing => "Field required".into(),
+            Self::StringType => "Input should be a valid string".into(),
+            Self::NumberType => "Input should be a valid number".into(),
+            Self::IntParsing => {
+                "Input should be a valid integer, unable to parse string as an integer".into()
+            }
+            Self::StringTooLong { max } => format!(
+                "String should have at most {max} character{}",
+                if *max == 1 { "" } else { "s" }
+            ),
+            Self::Blank => "String should not be blank".into(),
+            Self::GreaterThanEqual { min } => {
+                format!("Input should be greater than or equal to {}", number(*min))
+            }
+            Self::LessThanEqual { max } => {
+                format!("Input should be less than or equal to {}", number(*max))
+            }
+            Self::NotFinite => "Input should be a finite number".into(),
+            Self::ExtraForbidden => "Extra inputs are not permitted".into(),
+            Self::JsonInvalid { .. } => "JSON decode error".into(),
+            Self::ObjectType => {
+                "Input should be a valid dictionary or object to extract fields from".into()
+            }
+            Self::ConstraintViolated => "Value error, the value breaks a stored-data rule".into(),
+        }
+    }
+
+    /// pydantic's `ctx`: the limit or reason behind the message, for clients that want it.
+    fn context(&self) -> Option<Value> {
+        match self {
+            Self::StringTooLong { max } => Some(json!({ "max_length": max })),
+            Self::GreaterThanEqual { min } => Some(json!({ "ge": number(*min) })),
+            Self::LessThanEqual { max } => Some(json!({ "le": number(*max) })),
+            Self::JsonInvalid { error } => Some(json!({ "error": error })),
+            _ => None,
+        }
+    }
+}
+
+/// Whole numbers print without a fraction (`-180`, not `-180.0`), as pydantic does.
+fn number(value: f64) -> Value {
+    const EXACT_INTEGER_LIMIT: f64 = 9_007_199_254_740_992.0;
+    if value.fract() == 0.0 && value.abs() < EXACT_INTEGER_LIMIT {
+        json!(value as i64)
+    } else {
+        json!(value)
+    }
+}
+
+/// One element of a `loc` path: a name, or a position (a byte offset into a bad body).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum LocItem {
+    Name(String),
+    Index(usize),
+}
+
+/// One invalid value and where it was found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldError {
+    loc: Vec<LocItem>,
+    kind: ErrorKind,
+}
+
+impl FieldError {
+    /// A problem with the body as a whole (`loc: ["body"]`).
+    pub fn body(kind: ErrorKind) -> Self {
+        Self::at(vec![LocItem::Name("body".into())], kind)
+    }
+
+    /// A problem with one body field (`loc: ["body", "nombre"]`).
+    pub fn body_field(field: &str, kind: ErrorKind) -> Self {
+        Self::at(named("body", field), kind)
+    }
+
+    /// Unparseable JSON at a byte offset into the body (`loc: ["body", 12]`).
+    pub fn body_position(position: usize, kind: ErrorKind) -> Self {
+        Self::at(
+            vec![LocItem::Name("body".into()), LocItem::Index(position)],
+            kind,
+        )
+    }
+
+    /// A problem with a query parameter (`loc: ["query", "limit"]`).
+    pub fn query(name: &str, kind: ErrorKind) -> Self {
+        Self::at(named("query", name), kind)
+    }
+
+    /// A problem with a path parameter (`loc: ["path", "id_segmento"]`).
+    pub fn path(name: &str, kind: ErrorKind) -> Self {
+        Self::at(named("path", name), kind)
+    }
+
+    fn at(loc: Vec<LocItem>, kind: ErrorKind) -> Self {
+        Self { loc, kind }
+    }
+
+    #[cfg(test)]
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+}
+
+fn named(source: &str, name: &str) -> Vec<LocItem> {
+    vec![LocItem::Name(source.into()), LocItem::Name(name.into())]
+}
+
+impl Serialize for FieldError {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let context = self.kind.context();
+        let mut map = serializer.serialize_map(Some(3 + usize::from(context.is_some())))?;
+        map.serialize_entry("type", self.kind.code())?;
+        map.serialize_entry("loc", &self.loc)?;
+        map.serialize_entry("msg", &self.kind.message())?;
+        if let Some(context) = context {
+            map.serialize_entry("ctx", &context)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_body_field_error_serializes_in_fastapi_shape() {
+        let error = FieldError::body_field("nombre", ErrorKind::Missing);
+
+        let value = serde_json::to_value(&error).unwrap();
+
+        assert_eq!(
+            value,
+            json!({"type": "missing", "loc": ["body", "nombre"], "msg": "Field required"})
+        );
+    }
+
+    #[test]
+    fn a_range_error_prints_whole_bounds_without_a_fraction() {
+        let error = FieldError::body_field("longitud", ErrorKind::GreaterThanEqual { min: -180.0 });
+
+        let value = serde_json::to_value(&error).unwrap();
+
+        assert_eq!(
+            value["msg"],
+            "Input should be greater than or equal to -180"
+        );
+        assert_eq!(value["ctx"], json!({"ge": -180}));
+    }
+
+    #[test]
+    fn a_fractional_bound_keeps_its_fraction() {
+        let kind = ErrorKind::LessThanEqual { max: 0.5 };
+
+        assert_eq!(kind.message(), "Input should be less than or equal to 0.5");
+    }
+
+    #[test]
+    fn a_json_error_is_located_by_byte_offset() {
+        let error = FieldError::body_position(
+            7,
+            ErrorKind::JsonInvalid {
+                error: "expected value".into(),
+            },
+        );
+
+        let value = serde_json::to_value(&error).unwrap();
+
+        assert_eq!(value["loc"], json!(["body", 7]));
+        assert_eq!(value["type"], "json_invalid");
+        assert_eq!(value["ctx"]["error"], "expected value");
+    }
+
+    #[test]
+    fn query_and_path_errors_name_their_source() {
+        let query = FieldError::query("limit", ErrorKind::IntParsing);
+        let path = FieldError::path("id_segmento", ErrorKind::IntParsing);
+
+        assert_eq!(serde_json::to_value(&query).unwrap()["loc"], json!(["query", "limit"]));
+        assert_eq!(serde_json::to_value(&path).unwrap()["loc"], json!(["path", "id_segmento"]));
+    }
+
+    #[test]
+    fn a_one_character_limit_is_singular() {
+        assert_eq!(
+            ErrorKind::StringTooLong { max: 1 }.message(),
+            "String should have at most 1 character"
+        );
+    }
+}

@@ -1,0 +1,11 @@
+//! Types and rules of the RecWay API. Nothing here touches `worker`, so every rule is
+//! covered by fast native unit tests.
+
+pub mod field_error;
+pub mod input;
+pub mod pagination;
+pub mod segmento;
+
+pub use field_error::{ErrorKind, FieldError};
+pub use pagination::Page;
+pub use segmento::{NewSegmento, Segmento, SegmentoId, SegmentoPatch, SegmentoPayload};

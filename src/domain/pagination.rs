@@ -1,0 +1,125 @@
+//! `skip` / `limit` paging of the segment list.
+
+use std::borrow::Cow;
+
+use super::field_error::FieldError;
+use super::input::{integer_in_range, last_values, MAX_SAFE_INTEGER};
+
+/// One page of a listing. `limit` 0 is allowed: it returns no rows but still the
+/// `X-Total-Count`, a cheap way to count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    skip: i64,
+    limit: i64,
+}
+
+impl Page {
+    pub const DEFAULT_LIMIT: i64 = 100;
+    pub const MAX_LIMIT: i64 = 1000;
+
+    /// Reads `skip` and `limit` from query pairs; other parameters are ignored, as FastAPI
+    /// does. Both problems are reported when both values are bad.
+    pub fn from_query<'a>(
+        pairs: impl IntoIterator<Item = (Cow<'a, str>, Cow<'a, str>)>,
+    ) -> Result<Self, Vec<FieldError>> {
+        let [skip, limit] = last_values(pairs, ["skip", "limit"]);
+        let mut errors = Vec::new();
+        let mut read = |name: &str, raw: Option<Cow<'_, str>>, default: i64, max: i64| {
+            let Some(raw) = raw else { return default };
+            integer_in_range(&raw, 0, max).unwrap_or_else(|kind| {
+                errors.push(FieldError::query(name, kind));
+                default
+            })
+        };
+        let page = Self {
+            skip: read("skip", skip, 0, MAX_SAFE_INTEGER),
+            limit: read("limit", limit, Self::DEFAULT_LIMIT, Self::MAX_LIMIT),
+        };
+        if errors.is_empty() {
+            Ok(page)
+        } else {
+            Err(errors)
+        }
+    }
+
+    pub fn skip(&self) -> i64 {
+        self.skip
+    }
+
+    pub fn limit(&self) -> i64 {
+        self.limit
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ErrorKind;
+
+    fn page(query: &[(&'static str, &'static str)]) -> Result<Page, Vec<FieldError>> {
+        Page::from_query(
+            query
+                .iter()
+                .map(|(key, value)| (Cow::Borrowed(*key), Cow::Borrowed(*value))),
+        )
+    }
+
+    #[test]
+    fn no_parameters_give_the_first_hundred() {
+        let page = page(&[]).unwrap();
+
+        assert_eq!((page.skip(), page.limit()), (0, 100));
+    }
+
+    #[test]
+    fn skip_and_limit_are_read() {
+        let page = page(&[("skip", "20"), ("limit", "5")]).unwrap();
+
+        assert_eq!((page.skip(), page.limit()), (20, 5));
+    }
+
+    #[test]
+    fn a_limit_of_1000_is_accepted_and_0_counts_only() {
+        assert_eq!(page(&[("limit", "1000")]).unwrap().limit(), 1000);
+        assert_eq!(page(&[("limit", "0")]).unwrap().limit(), 0);
+    }
+
+    #[test]
+    fn a_limit_of_1001_is_rejected() {
+        let errors = page(&[("limit", "1001")]).unwrap_err();
+
+        assert_eq!(
+            errors,
+            [FieldError::query(
+                "limit",
+                ErrorKind::LessThanEqual { max: 1000.0 }
+            )]
+        );
+    }
+
+    #[test]
+    fn a_negative_skip_is_rejected() {
+        let errors = page(&[("skip", "-1")]).unwrap_err();
+
+        assert_eq!(
+            errors,
+            [FieldError::query(
+                "skip",
+                ErrorKind::GreaterThanEqual { min: 0.0 }
+            )]
+        );
+    }
+
+    #[test]
+    fn bad_skip_and_limit_are_both_reported() {
+        let errors = page(&[("skip", "x"), ("limit", "-5")]).unwrap_err();
+
+        let codes: Vec<_> = errors.iter().map(|error| error.kind().code()).collect();
+        assert_eq!(codes, ["int_parsing", "greater_than_equal"]);
+    }
+
+    #[test]
+    fn unrelated_parameters_are_ignored() {
+        assert!(page(&[("utm_source", "mail")]).is_ok());
+    }
+}

@@ -1,0 +1,242 @@
+//! Every way a request can fail, and the one place where a failure becomes a response.
+
+use serde_json::{json, Value};
+
+use crate::domain::{ErrorKind, FieldError};
+use crate::http;
+
+/// An API failure. Each variant documents its HTTP status; the body is FastAPI's shape.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// 422 Unprocessable Content: the request's input is invalid; lists every problem.
+    Validation(Vec<FieldError>),
+    /// 404 Not Found: no segment has this id.
+    SegmentoNotFound(i64),
+    /// 404 Not Found: no route has this path.
+    RouteNotFound,
+    /// 405 Method Not Allowed: the path exists; `allow` lists the methods it takes.
+    MethodNotAllowed { allow: &'static str },
+    /// 409 Conflict: the write collides with stored data (a uniqueness constraint).
+    Conflict,
+    /// 413 Content Too Large: the body is over `limit` bytes.
+    PayloadTooLarge { limit: usize },
+    /// 415 Unsupported Media Type: a write whose body is not declared as JSON.
+    UnsupportedMediaType,
+    /// 500 Internal Server Error: a bug or platform failure. The cause goes to the log,
+    /// never to the client.
+    Internal(String),
+    /// 503 Service Unavailable: the database health check failed. `reason` is a short,
+    /// safe summary for monitors; `cause` goes to the log.
+    DatabaseUnhealthy { reason: &'static str, cause: String },
+}
+
+impl ApiError {
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Validation(_) => 422,
+            Self::SegmentoNotFound(_) | Self::RouteNotFound => 404,
+            Self::MethodNotAllowed { .. } => 405,
+            Self::Conflict => 409,
+            Self::PayloadTooLarge { .. } => 413,
+            Self::UnsupportedMediaType => 415,
+            Self::Internal(_) => 500,
+            Self::DatabaseUnhealthy { .. } => 503,
+        }
+    }
+
+    /// The JSON body: `{"detail": ...}`, a list for 422 and a sentence otherwise; the
+    /// health check's own shape for 503.
+    pub fn body(&self) -> Value {
+        let detail = match self {
+            Self::Validation(errors) => return json!({ "detail": errors }),
+            Self::SegmentoNotFound(id) => format!("Segmento {id} not found"),
+            Self::RouteNotFound => "Not Found".to_owned(),
+            Self::MethodNotAllowed { .. } => "Method Not Allowed".to_owned(),
+            Self::Conflict => "Conflict with the stored segment".to_owned(),
+            Self::PayloadTooLarge { limit } => {
+                format!("Request body is larger than {limit} bytes")
+            }
+            Self::UnsupportedMediaType => {
+                "Unsupported Media Type: send the body as application/json".to_owned()
+            }
+            Self::Internal(_) => "Internal Server Error".to_owned(),
+            Self::DatabaseUnhealthy { reason, .. } => {
+                return json!({
+                    "status": "unhealthy",
+                    "database": { "status": "disconnected", "error": reason },
+                })
+            }
+        };
+        json!({ "detail": detail })
+    }
+
+    /// What the request log records beyond the status, if anything.
+    pub fn log_cause(&self) -> Option<&str> {
+        match self {
+            Self::Internal(cause) | Self::DatabaseUnhealthy { cause, .. } => Some(cause),
+            _ => None,
+        }
+    }
+
+    /// Classifies a failed D1 statement: SQLite constraint failures are the client's
+    /// (the schema's CHECKs back up validation), anything else is ours.
+    pub fn from_database(message: &str) -> Self {
+        if message.contains("UNIQUE constraint failed")
+            || message.contains("PRIMARY KEY constraint failed")
+        {
+            Self::Conflict
+        } else if message.contains("constraint failed") {
+            let error = match constraint_column(message) {
+                Some(column) => FieldError::body_field(column, ErrorKind::ConstraintViolated),
+                None => FieldError::body(ErrorKind::ConstraintViolated),
+            };
+            Self::Validation(vec![error])
+        } else {
+            Self::Internal(message.to_owned())
+        }
+    }
+}
+
+/// The column named by a `NOT NULL constraint failed: segmentos.nombre` style message.
+fn constraint_column(message: &str) -> Option<&str> {
+    let (_, rest) = message.split_once("NOT NULL constraint failed: ")?;
+    let qualified = rest.split(|c: char| c.is_whitespace() || c == ':').next()?;
+    let column = qualified.rsplit('.').next()?;
+    (!column.is_empty()).then_some(column)
+}
+
+impl From<Vec<FieldError>> for ApiError {
+    fn from(errors: Vec<FieldError>) -> Self {
+        Self::Validation(errors)
+    }
+}
+
+impl From<FieldError> for ApiError {
+    fn from(error: FieldError) -> Self {
+        Self::Validation(vec![error])
+    }
+}
+
+impl ApiError {
+    /// The response for this error: status, body, and the headers its status calls for.
+    pub fn to_response(&self) -> worker::Result<worker::Response> {
+        let mut response = http::json_response(self.status(), &self.body())?;
+        let headers = response.headers_mut();
+        match self {
+            Self::MethodNotAllowed { allow } => headers.set("allow", allow)?,
+            Self::DatabaseUnhealthy { .. } => headers.set("cache-control", "no-store")?,
+            _ => {}
+        }
+        Ok(response)
+    }
+}
+
+/// Platform failures (bindings, JS exceptions) are ours, never the client's.
+impl From<worker::Error> for ApiError {
+    fn from(error: worker::Error) -> Self {
+        Self::Internal(error.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_segment_is_404_with_its_id() {
+        let error = ApiError::SegmentoNotFound(99999);
+
+        assert_eq!(error.status(), 404);
+        assert_eq!(error.body(), json!({"detail": "Segmento 99999 not found"}));
+    }
+
+    #[test]
+    fn an_unknown_route_is_404_not_found() {
+        assert_eq!(ApiError::RouteNotFound.body(), json!({"detail": "Not Found"}));
+    }
+
+    #[test]
+    fn validation_errors_are_a_422_detail_list() {
+        let error = ApiError::from(FieldError::query("limit", ErrorKind::IntParsing));
+
+        assert_eq!(error.status(), 422);
+        assert_eq!(error.body()["detail"][0]["loc"], json!(["query", "limit"]));
+    }
+
+    #[test]
+    fn an_internal_error_hides_its_cause_from_the_client() {
+        let error = ApiError::Internal("D1_ERROR: no such table: segmentos".into());
+
+        assert_eq!(error.status(), 500);
+        assert_eq!(error.body(), json!({"detail": "Internal Server Error"}));
+        assert_eq!(error.log_cause(), Some("D1_ERROR: no such table: segmentos"));
+    }
+
+    #[test]
+    fn statuses_match_the_documented_variants() {
+        assert_eq!(ApiError::MethodNotAllowed { allow: "GET" }.status(), 405);
+        assert_eq!(ApiError::Conflict.status(), 409);
+        assert_eq!(ApiError::PayloadTooLarge { limit: 1 }.status(), 413);
+        assert_eq!(ApiError::UnsupportedMediaType.status(), 415);
+    }
+
+    #[test]
+    fn an_unhealthy_database_gives_the_monitor_shape_and_logs_the_cause() {
+        let error = ApiError::DatabaseUnhealthy {
+            reason: "query failed",
+            cause: "D1_ERROR: network lost".into(),
+        };
+
+        assert_eq!(error.status(), 503);
+        assert_eq!(
+            error.body(),
+            json!({
+                "status": "unhealthy",
+                "database": {"status": "disconnected", "error": "query failed"}
+            })
+        );
+        assert_eq!(error.log_cause(), Some("D1_ERROR: network lost"));
+    }
+
+    #[test]
+    fn a_unique_violation_is_a_conflict() {
+        let error =
+            ApiError::from_database("D1_ERROR: UNIQUE constraint failed: segmentos.nombre");
+
+        assert_eq!(error, ApiError::Conflict);
+    }
+
+    #[test]
+    fn a_check_violation_is_a_422_on_the_body() {
+        let error = ApiError::from_database(
+            "D1_ERROR: CHECK constraint failed: latitud BETWEEN -90 AND 90: SQLITE_CONSTRAINT",
+        );
+
+        assert_eq!(
+            error,
+            ApiError::Validation(vec![FieldError::body(ErrorKind::ConstraintViolated)])
+        );
+    }
+
+    #[test]
+    fn a_not_null_violation_names_the_column() {
+        let error = ApiError::from_database(
+            "D1_ERROR: NOT NULL constraint failed: segmentos.nombre: SQLITE_CONSTRAINT",
+        );
+
+        assert_eq!(
+            error,
+            ApiError::Validation(vec![FieldError::body_field(
+                "nombre",
+                ErrorKind::ConstraintViolated
+            )])
+        );
+    }
+
+    #[test]
+    fn any_other_database_failure_is_internal() {
+        let error = ApiError::from_database("D1_ERROR: no such table: segmentos");
+
+        assert_eq!(error.status(), 500);
+    }
+}

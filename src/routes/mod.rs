@@ -1,0 +1,127 @@
+//! Thin handlers: parse the request, call the database, shape the response.
+
+mod health;
+mod segmentos;
+
+pub use health::mark_isolate_start;
+
+use worker::{Env, Method, Request, Response};
+
+use crate::error::ApiError;
+
+/// Every path the API answers. The collection and item paths take an optional trailing
+/// slash (the FastAPI server's `/api/v1/segmentos/`), served directly, with no redirect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Route<'a> {
+    Health,
+    HealthDatabase,
+    Segmentos,
+    Segmento(&'a str),
+}
+
+impl<'a> Route<'a> {
+    fn resolve(path: &'a str) -> Option<Self> {
+        let path = match path.strip_suffix('/') {
+            Some(trimmed) if !trimmed.is_empty() => trimmed,
+            _ => path,
+        };
+        match path {
+            "/health" => Some(Self::Health),
+            "/health/database" => Some(Self::HealthDatabase),
+            "/api/v1/segmentos" => Some(Self::Segmentos),
+            _ => path
+                .strip_prefix("/api/v1/segmentos/")
+                .filter(|id| !id.is_empty() && !id.contains('/'))
+                .map(Self::Segmento),
+        }
+    }
+
+    /// The `Allow` header for this path.
+    fn allow(self) -> &'static str {
+        match self {
+            Self::Health | Self::HealthDatabase => "GET, HEAD",
+            Self::Segmentos => "GET, HEAD, POST",
+            Self::Segmento(_) => "GET, HEAD, PUT, PATCH, DELETE",
+        }
+    }
+}
+
+/// Routes a request to its handler. `HEAD` runs the `GET` handler; the body is dropped
+/// when the response is finished.
+pub async fn dispatch(req: Request, env: &Env) -> Result<Response, ApiError> {
+    let path = req.path();
+    let route = Route::resolve(&path).ok_or(ApiError::RouteNotFound)?;
+    match (route, req.method()) {
+        (Route::Health, Method::Get | Method::Head) => health::liveness(),
+        (Route::HealthDatabase, Method::Get | Method::Head) => health::database(env).await,
+        (Route::Segmentos, Method::Get | Method::Head) => segmentos::list(&req, env).await,
+        (Route::Segmentos, Method::Post) => segmentos::create(req, env).await,
+        (Route::Segmento(id), Method::Get | Method::Head) => segmentos::get(id, env).await,
+        (Route::Segmento(id), Method::Put | Method::Patch) => {
+            segmentos::update(id, req, env).await
+        }
+        (Route::Segmento(id), Method::Delete) => segmentos::delete(id, env).await,
+        (route, _) => Err(ApiError::MethodNotAllowed {
+            allow: route.allow(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_collection_resolves_with_and_without_a_trailing_slash() {
+        assert_eq!(Route::resolve("/api/v1/segmentos"), Some(Route::Segmentos));
+        assert_eq!(Route::resolve("/api/v1/segmentos/"), Some(Route::Segmentos));
+    }
+
+    #[test]
+    fn an_item_path_carries_its_raw_id() {
+        assert_eq!(
+            Route::resolve("/api/v1/segmentos/42"),
+            Some(Route::Segmento("42"))
+        );
+        assert_eq!(
+            Route::resolve("/api/v1/segmentos/42/"),
+            Some(Route::Segmento("42"))
+        );
+        assert_eq!(
+            Route::resolve("/api/v1/segmentos/abc"),
+            Some(Route::Segmento("abc"))
+        );
+    }
+
+    #[test]
+    fn health_paths_resolve() {
+        assert_eq!(Route::resolve("/health"), Some(Route::Health));
+        assert_eq!(Route::resolve("/health/database"), Some(Route::HealthDatabase));
+    }
+
+    #[test]
+    fn unknown_paths_resolve_to_nothing() {
+        for path in [
+            "/",
+            "",
+            "/api/v1",
+            "/api/v1/segmentos/1/extra",
+            "/api/v1/segmentos//",
+            "/api/v2/segmentos",
+            "/healthz",
+            "/API/V1/SEGMENTOS",
+        ] {
+            assert_eq!(Route::resolve(path), None, "{path}");
+        }
+    }
+
+    #[test]
+    fn each_route_allows_exactly_its_methods() {
+        assert_eq!(Route::Segmentos.allow(), "GET, HEAD, POST");
+        assert_eq!(
+            Route::Segmento("1").allow(),
+            "GET, HEAD, PUT, PATCH, DELETE"
+        );
+        assert_eq!(Route::Health.allow(), "GET, HEAD");
+    }
+}

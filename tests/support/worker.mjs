@@ -1,0 +1,50 @@
+// Runs the built worker in workerd through wrangler's test harness (Miniflare underneath),
+// with a real local D1 that is fresh for every startWorker() call: one per test file.
+//
+// scripts/test.sh builds the worker once (`wrangler deploy --dry-run --outdir build/dist`),
+// so starting a harness does not rebuild it.
+import { fileURLToPath } from 'node:url';
+import { createTestHarness } from 'wrangler';
+
+export const rootDir = fileURLToPath(new URL('../../', import.meta.url));
+const prebuiltWorkerDir = process.env.RECWAY_PREBUILT_DIR ?? 'build/dist';
+
+/** The worker as wrangler.toml configures it, minus its D1 binding. */
+async function configWithoutDatabase() {
+  const { unstable_readConfig } = await import('wrangler');
+  const config = unstable_readConfig({ config: `${rootDir}/wrangler.toml` });
+  return {
+    name: config.name,
+    main: `${prebuiltWorkerDir}/index.js`,
+    compatibility_date: config.compatibility_date,
+    no_bundle: true,
+    rules: [{ type: 'CompiledWasm', globs: ['**/*.wasm'] }],
+  };
+}
+
+/**
+ * Starts the worker. `database`: 'migrated' (the default: every migration applied),
+ * 'empty' (D1 bound, no tables), or 'none' (no D1 binding at all).
+ */
+export async function startWorker({ database = 'migrated' } = {}) {
+  const input =
+    database === 'none'
+      ? { config: await configWithoutDatabase() }
+      : { configPath: 'wrangler.toml', prebuiltWorkerDir };
+  const server = createTestHarness({ root: rootDir, workers: [input] });
+  const { url } = await server.listen();
+  const worker = server.getWorker();
+  if (database === 'migrated') await worker.applyD1Migrations('DB');
+  const env = await worker.getEnv();
+  return {
+    url,
+    /** The D1 binding itself, to arrange data and inspect what requests wrote. */
+    db: env.DB,
+    /** Real HTTP to the worker's local socket. */
+    fetch: (path, init) => fetch(new URL(path, url), init),
+    /** The worker's console lines so far (workerd structured logs). */
+    logs: () => server.getLogs(),
+    clearLogs: () => server.clearLogs(),
+    close: () => server.close(),
+  };
+}
