@@ -152,7 +152,10 @@ mod tests {
 
     #[test]
     fn an_unknown_route_is_404_not_found() {
-        assert_eq!(ApiError::RouteNotFound.body(), json!({"detail": "Not Found"}));
+        assert_eq!(
+            ApiError::RouteNotFound.body(),
+            json!({"detail": "Not Found"})
+        );
     }
 
     #[test]
@@ -169,7 +172,10 @@ mod tests {
 
         assert_eq!(error.status(), 500);
         assert_eq!(error.body(), json!({"detail": "Internal Server Error"}));
-        assert_eq!(error.log_cause(), Some("D1_ERROR: no such table: segmentos"));
+        assert_eq!(
+            error.log_cause(),
+            Some("D1_ERROR: no such table: segmentos")
+        );
     }
 
     #[test]
@@ -200,8 +206,7 @@ mod tests {
 
     #[test]
     fn a_unique_violation_is_a_conflict() {
-        let error =
-            ApiError::from_database("D1_ERROR: UNIQUE constraint failed: segmentos.nombre");
+        let error = ApiError::from_database("D1_ERROR: UNIQUE constraint failed: segmentos.nombre");
 
         assert_eq!(error, ApiError::Conflict);
     }

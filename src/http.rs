@@ -69,11 +69,7 @@ pub fn empty_response(status: u16, headers: Headers) -> Response {
 }
 
 /// Headers every response carries, and `HEAD` answered as `GET` without the body.
-pub fn finish(
-    mut response: Response,
-    request_id: &str,
-    is_head: bool,
-) -> worker::Result<Response> {
+pub fn finish(mut response: Response, request_id: &str, is_head: bool) -> worker::Result<Response> {
     let headers = response.headers_mut();
     headers.set("x-request-id", request_id)?;
     headers.set("x-content-type-options", "nosniff")?;
@@ -142,7 +138,14 @@ mod tests {
 
     #[test]
     fn a_request_id_with_unsafe_characters_is_replaced() {
-        for bad in ["", "with space", "new\nline", "quote\"", "ñ", &"a".repeat(129)] {
+        for bad in [
+            "",
+            "with space",
+            "new\nline",
+            "quote\"",
+            "ñ",
+            &"a".repeat(129),
+        ] {
             assert_ne!(request_id(Some(bad)), bad, "{bad:?}");
         }
     }

@@ -204,7 +204,7 @@ describe('a create whose body cannot be read', () => {
     const response = await api.fetch(SEGMENTOS, json('POST', '{"nombre": "x",'));
 
     const [error] = (await response.clone().json()).detail;
-    assert.deepEqual(await problems(response), [['body.15', 'json_invalid']]);
+    assert.deepEqual(await problems(response), [['body.14', 'json_invalid']]);
     assert.equal(error.msg, 'JSON decode error');
     assert.equal(typeof error.ctx.error, 'string');
   });

@@ -38,7 +38,11 @@ impl From<&Param<'_>> for JsValue {
     }
 }
 
-fn prepare(db: &D1Database, sql: &str, params: &[Param<'_>]) -> Result<D1PreparedStatement, ApiError> {
+fn prepare(
+    db: &D1Database,
+    sql: &str,
+    params: &[Param<'_>],
+) -> Result<D1PreparedStatement, ApiError> {
     let values: Vec<JsValue> = params.iter().map(JsValue::from).collect();
     db.prepare(sql).bind(&values).map_err(failed)
 }

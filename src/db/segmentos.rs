@@ -27,7 +27,11 @@ const INSERT: &str = concat!(
     "VALUES (?1, ?2, ?3, ?4, ?5) RETURNING ",
     columns!()
 );
-const SELECT_ONE: &str = concat!("SELECT ", columns!(), " FROM segmentos WHERE id_segmento = ?1");
+const SELECT_ONE: &str = concat!(
+    "SELECT ",
+    columns!(),
+    " FROM segmentos WHERE id_segmento = ?1"
+);
 // Newest first; ids only grow (AUTOINCREMENT), so the rowid order is creation order.
 const SELECT_PAGE: &str = concat!(
     "SELECT ",
@@ -187,9 +191,9 @@ mod tests {
     #[test]
     fn every_statement_uses_numbered_placeholders_only() {
         for sql in [INSERT, SELECT_ONE, SELECT_PAGE, COUNT, DELETE] {
-            let bare = sql.match_indices('?').any(|(at, _)| {
-                !sql[at + 1..].starts_with(|c: char| c.is_ascii_digit())
-            });
+            let bare = sql
+                .match_indices('?')
+                .any(|(at, _)| !sql[at + 1..].starts_with(|c: char| c.is_ascii_digit()));
             assert!(!bare, "{sql}");
         }
     }

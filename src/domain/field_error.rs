@@ -237,8 +237,14 @@ mod tests {
         let query = FieldError::query("limit", ErrorKind::IntParsing);
         let path = FieldError::path("id_segmento", ErrorKind::IntParsing);
 
-        assert_eq!(serde_json::to_value(&query).unwrap()["loc"], json!(["query", "limit"]));
-        assert_eq!(serde_json::to_value(&path).unwrap()["loc"], json!(["path", "id_segmento"]));
+        assert_eq!(
+            serde_json::to_value(&query).unwrap()["loc"],
+            json!(["query", "limit"])
+        );
+        assert_eq!(
+            serde_json::to_value(&path).unwrap()["loc"],
+            json!(["path", "id_segmento"])
+        );
     }
 
     #[test]

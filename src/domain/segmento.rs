@@ -161,7 +161,9 @@ impl SegmentoPatch {
         [
             (
                 "nombre",
-                self.nombre.as_deref().map(|text| PatchValue::Text(Some(text))),
+                self.nombre
+                    .as_deref()
+                    .map(|text| PatchValue::Text(Some(text))),
             ),
             ("descripcion", nullable_text(&self.descripcion)),
             ("longitud", self.longitud.map(PatchValue::Number)),
@@ -361,10 +363,7 @@ mod tests {
 
     #[test]
     fn a_non_finite_coordinate_is_rejected() {
-        assert_eq!(
-            finite(&Field::Value(f64::NAN)).unwrap_err().code,
-            "finite"
-        );
+        assert_eq!(finite(&Field::Value(f64::NAN)).unwrap_err().code, "finite");
         assert!(finite(&Field::Value(f64::INFINITY)).is_err());
         assert!(finite(&Field::Value(1.0)).is_ok());
     }
@@ -526,7 +525,10 @@ mod tests {
     fn an_id_must_be_an_integer() {
         let error = SegmentoId::parse("abc").unwrap_err();
 
-        assert_eq!(error, FieldError::path("id_segmento", ErrorKind::IntParsing));
+        assert_eq!(
+            error,
+            FieldError::path("id_segmento", ErrorKind::IntParsing)
+        );
         assert_eq!(SegmentoId::parse("42").unwrap().get(), 42);
     }
 
@@ -534,7 +536,10 @@ mod tests {
     fn an_id_beyond_javascript_precision_is_rejected() {
         assert!(SegmentoId::parse("9007199254740991").is_ok());
         assert_eq!(
-            SegmentoId::parse("9007199254740992").unwrap_err().kind().code(),
+            SegmentoId::parse("9007199254740992")
+                .unwrap_err()
+                .kind()
+                .code(),
             "less_than_equal"
         );
     }

@@ -92,6 +92,9 @@ mod tests {
 
     #[test]
     fn other_failures_are_a_failed_query() {
-        assert_eq!(unhealthy_reason("D1_ERROR: Network connection lost."), "query failed");
+        assert_eq!(
+            unhealthy_reason("D1_ERROR: Network connection lost."),
+            "query failed"
+        );
     }
 }

@@ -57,9 +57,7 @@ pub async fn dispatch(req: Request, env: &Env) -> Result<Response, ApiError> {
         (Route::Segmentos, Method::Get | Method::Head) => segmentos::list(&req, env).await,
         (Route::Segmentos, Method::Post) => segmentos::create(req, env).await,
         (Route::Segmento(id), Method::Get | Method::Head) => segmentos::get(id, env).await,
-        (Route::Segmento(id), Method::Put | Method::Patch) => {
-            segmentos::update(id, req, env).await
-        }
+        (Route::Segmento(id), Method::Put | Method::Patch) => segmentos::update(id, req, env).await,
         (Route::Segmento(id), Method::Delete) => segmentos::delete(id, env).await,
         (route, _) => Err(ApiError::MethodNotAllowed {
             allow: route.allow(),
@@ -96,7 +94,10 @@ mod tests {
     #[test]
     fn health_paths_resolve() {
         assert_eq!(Route::resolve("/health"), Some(Route::Health));
-        assert_eq!(Route::resolve("/health/database"), Some(Route::HealthDatabase));
+        assert_eq!(
+            Route::resolve("/health/database"),
+            Some(Route::HealthDatabase)
+        );
     }
 
     #[test]
