@@ -26,7 +26,10 @@ install_npm_packages() {
   # package-lock.json, node_modules matches the lock file.
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     say "installing npm packages (Node 22, wrangler, esbuild, binaryen)"
-    npm ci --no-audit --no-fund
+    # `npm install`, not `npm ci`: the registry mirror lacks workerd's macOS and Windows
+    # builds, so the lock file has no entry for those optional packages and `npm ci`
+    # refuses it. `npm install` still installs exactly the locked versions.
+    npm install --no-audit --no-fund
   fi
 }
 

@@ -1,7 +1,8 @@
 //! Every way a request can fail, and the one place where a failure becomes a response.
 
-use serde_json::{json, Value};
+use serde::Serialize;
 
+use crate::domain::health::DatabaseReport;
 use crate::domain::{ErrorKind, FieldError};
 use crate::http;
 
@@ -30,6 +31,15 @@ pub enum ApiError {
     DatabaseUnhealthy { reason: &'static str, cause: String },
 }
 
+/// The body of an error response.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum ErrorBody<'a> {
+    Message { detail: String },
+    Fields { detail: &'a [FieldError] },
+    Health(DatabaseReport<'a>),
+}
+
 impl ApiError {
     pub fn status(&self) -> u16 {
         match self {
@@ -46,9 +56,12 @@ impl ApiError {
 
     /// The JSON body: `{"detail": ...}`, a list for 422 and a sentence otherwise; the
     /// health check's own shape for 503.
-    pub fn body(&self) -> Value {
+    pub fn body(&self) -> ErrorBody<'_> {
         let detail = match self {
-            Self::Validation(errors) => return json!({ "detail": errors }),
+            Self::Validation(errors) => return ErrorBody::Fields { detail: errors },
+            Self::DatabaseUnhealthy { reason, .. } => {
+                return ErrorBody::Health(DatabaseReport::disconnected(reason))
+            }
             Self::SegmentoNotFound(id) => format!("Segmento {id} not found"),
             Self::RouteNotFound => "Not Found".to_owned(),
             Self::MethodNotAllowed { .. } => "Method Not Allowed".to_owned(),
@@ -60,14 +73,8 @@ impl ApiError {
                 "Unsupported Media Type: send the body as application/json".to_owned()
             }
             Self::Internal(_) => "Internal Server Error".to_owned(),
-            Self::DatabaseUnhealthy { reason, .. } => {
-                return json!({
-                    "status": "unhealthy",
-                    "database": { "status": "disconnected", "error": reason },
-                })
-            }
         };
-        json!({ "detail": detail })
+        ErrorBody::Message { detail }
     }
 
     /// What the request log records beyond the status, if anything.
@@ -141,19 +148,24 @@ impl From<worker::Error> for ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{json, Value};
+
+    fn body(error: &ApiError) -> Value {
+        serde_json::to_value(error.body()).unwrap()
+    }
 
     #[test]
     fn a_missing_segment_is_404_with_its_id() {
         let error = ApiError::SegmentoNotFound(99999);
 
         assert_eq!(error.status(), 404);
-        assert_eq!(error.body(), json!({"detail": "Segmento 99999 not found"}));
+        assert_eq!(body(&error), json!({"detail": "Segmento 99999 not found"}));
     }
 
     #[test]
     fn an_unknown_route_is_404_not_found() {
         assert_eq!(
-            ApiError::RouteNotFound.body(),
+            body(&ApiError::RouteNotFound),
             json!({"detail": "Not Found"})
         );
     }
@@ -163,7 +175,7 @@ mod tests {
         let error = ApiError::from(FieldError::query("limit", ErrorKind::IntParsing));
 
         assert_eq!(error.status(), 422);
-        assert_eq!(error.body()["detail"][0]["loc"], json!(["query", "limit"]));
+        assert_eq!(body(&error)["detail"][0]["loc"], json!(["query", "limit"]));
     }
 
     #[test]
@@ -171,7 +183,7 @@ mod tests {
         let error = ApiError::Internal("D1_ERROR: no such table: segmentos".into());
 
         assert_eq!(error.status(), 500);
-        assert_eq!(error.body(), json!({"detail": "Internal Server Error"}));
+        assert_eq!(body(&error), json!({"detail": "Internal Server Error"}));
         assert_eq!(
             error.log_cause(),
             Some("D1_ERROR: no such table: segmentos")
@@ -195,7 +207,7 @@ mod tests {
 
         assert_eq!(error.status(), 503);
         assert_eq!(
-            error.body(),
+            body(&error),
             json!({
                 "status": "unhealthy",
                 "database": {"status": "disconnected", "error": "query failed"}

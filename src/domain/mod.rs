@@ -2,6 +2,7 @@
 //! covered by fast native unit tests.
 
 pub mod field_error;
+pub mod health;
 pub mod input;
 pub mod pagination;
 pub mod segmento;

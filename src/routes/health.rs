@@ -3,10 +3,10 @@
 use std::sync::OnceLock;
 
 use chrono::{DateTime, SecondsFormat};
-use serde_json::json;
 use worker::{Date, Env, Response};
 
 use crate::db;
+use crate::domain::health::{DatabaseReport, Liveness};
 use crate::error::ApiError;
 use crate::http::json_response;
 
@@ -22,12 +22,12 @@ pub fn mark_isolate_start(now_ms: u64) {
 pub fn liveness() -> Result<Response, ApiError> {
     let now_ms = Date::now().as_millis();
     let started_ms = *ISOLATE_STARTED_MS.get_or_init(|| now_ms);
-    let body = json!({
-        "status": "healthy",
-        "timestamp": rfc3339(now_ms),
-        "uptime": now_ms.saturating_sub(started_ms) as f64 / 1000.0,
-        "version": env!("CARGO_PKG_VERSION"),
-    });
+    let body = Liveness {
+        status: "healthy",
+        timestamp: rfc3339(now_ms),
+        uptime: now_ms.saturating_sub(started_ms) as f64 / 1000.0,
+        version: env!("CARGO_PKG_VERSION"),
+    };
     no_store(json_response(200, &body)?)
 }
 
@@ -43,14 +43,8 @@ pub async fn database(env: &Env) -> Result<Response, ApiError> {
             reason: unhealthy_reason(&cause),
             cause,
         })?;
-    let body = json!({
-        "status": "healthy",
-        "database": {
-            "status": "connected",
-            "latency_ms": Date::now().as_millis().saturating_sub(started_ms),
-        },
-    });
-    no_store(json_response(200, &body)?)
+    let latency_ms = Date::now().as_millis().saturating_sub(started_ms);
+    no_store(json_response(200, &DatabaseReport::connected(latency_ms))?)
 }
 
 /// A short, safe summary of a failed health query for monitors; the log has the rest.
