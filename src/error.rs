@@ -141,7 +141,19 @@ impl ApiError {
 /// Platform failures (bindings, JS exceptions) are ours, never the client's.
 impl From<worker::Error> for ApiError {
     fn from(error: worker::Error) -> Self {
-        Self::Internal(error.to_string())
+        Self::Internal(platform_message(&error))
+    }
+}
+
+/// The message of a workers-rs error. D1's is read from the JS error itself: workers-rs'
+/// `Display` for `D1Error` panics when the error has no string `cause`, as D1's do not.
+pub fn platform_message(error: &worker::Error) -> String {
+    match error {
+        worker::Error::D1(d1) => {
+            let js_error: &worker::js_sys::Error = d1.as_ref();
+            String::from(js_error.message())
+        }
+        other => other.to_string(),
     }
 }
 

@@ -7,15 +7,19 @@ use serde::de::DeserializeOwned;
 use worker::wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement, Env};
 
-use crate::error::ApiError;
+use crate::error::{platform_message, ApiError};
 
 /// The `wrangler.toml` binding name of the database.
 const BINDING: &str = "DB";
 
 /// The database bound as `DB`; a missing binding is a deployment fault, hence a 500.
 pub fn connect(env: &Env) -> Result<D1Database, ApiError> {
-    env.d1(BINDING)
-        .map_err(|error| ApiError::Internal(format!("D1 binding `{BINDING}` unavailable: {error}")))
+    env.d1(BINDING).map_err(|error| {
+        ApiError::Internal(format!(
+            "D1 binding `{BINDING}` unavailable: {}",
+            platform_message(&error)
+        ))
+    })
 }
 
 /// A value bound to a `?N` placeholder.
@@ -58,19 +62,7 @@ async fn first<T: DeserializeOwned>(
 
 /// Maps a failed D1 call: constraint failures to 409/422, the rest to 500.
 fn failed(error: worker::Error) -> ApiError {
-    ApiError::from_database(&database_message(&error))
-}
-
-/// D1's own message (`D1_ERROR: ...`). Read from the JS error itself: workers-rs'
-/// `Display` for `D1Error` panics when the error has no string `cause`, as D1's do.
-fn database_message(error: &worker::Error) -> String {
-    match error {
-        worker::Error::D1(d1) => {
-            let js_error: &worker::js_sys::Error = d1.as_ref();
-            String::from(js_error.message())
-        }
-        other => other.to_string(),
-    }
+    ApiError::from_database(&platform_message(&error))
 }
 
 /// A trivial read of the segment table: proves the binding, the connection and the schema.
@@ -79,5 +71,5 @@ pub async fn ping(db: &D1Database) -> Result<(), String> {
         .first::<serde_json::Value>(None)
         .await
         .map(drop)
-        .map_err(|error| database_message(&error))
+        .map_err(|error| platform_message(&error))
 }

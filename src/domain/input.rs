@@ -198,12 +198,14 @@ fn rule_failure_kind(failure: &ValidationError) -> ErrorKind {
         "length" => ErrorKind::StringTooLong {
             max: param("max").map_or(0, |max| max as u64),
         },
-        "range" => match (param("value"), param("min"), param("max")) {
-            (Some(value), Some(min), _) if value < min => ErrorKind::GreaterThanEqual { min },
-            (_, _, Some(max)) => ErrorKind::LessThanEqual { max },
-            _ => ErrorKind::NotFinite,
+        "range" => match (param("value"), param("min")) {
+            (Some(value), Some(min)) if value < min => ErrorKind::GreaterThanEqual { min },
+            _ => ErrorKind::LessThanEqual {
+                max: param("max").unwrap_or_default(),
+            },
         },
         "blank" => ErrorKind::Blank,
+        // `finite`, the one other rule our DTOs use.
         _ => ErrorKind::NotFinite,
     }
 }
