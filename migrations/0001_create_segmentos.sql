@@ -11,8 +11,9 @@ CREATE TABLE segmentos (
     -- AUTOINCREMENT: the id of a deleted segment is never handed out again, so an id a
     -- client cached can never silently point at another segment.
     id_segmento INTEGER PRIMARY KEY AUTOINCREMENT,
-    -- length() counts characters, as the API does; trim() leaves a non-blank name non-empty.
-    nombre      TEXT NOT NULL CHECK (length(nombre) <= 200 AND length(trim(nombre)) > 0),
+    -- length() counts characters, as the API does (but stops at a NUL, so it never refuses
+    -- what the API accepts); a name the API finds non-blank is never '' once trimmed.
+    nombre      TEXT NOT NULL CHECK (length(nombre) <= 200 AND trim(nombre) <> ''),
     descripcion TEXT CHECK (length(descripcion) <= 2000),
     longitud    REAL NOT NULL CHECK (longitud BETWEEN -180 AND 180),
     latitud     REAL NOT NULL CHECK (latitud BETWEEN -90 AND 90),

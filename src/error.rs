@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::domain::health::DatabaseReport;
-use crate::domain::{ErrorKind, FieldError};
+use crate::domain::FieldError;
 use crate::http;
 
 /// An API failure. Each variant documents its HTTP status; the body is FastAPI's shape.
@@ -17,8 +17,6 @@ pub enum ApiError {
     RouteNotFound,
     /// 405 Method Not Allowed: the path exists; `allow` lists the methods it takes.
     MethodNotAllowed { allow: &'static str },
-    /// 409 Conflict: the write collides with stored data (a uniqueness constraint).
-    Conflict,
     /// 413 Content Too Large: the body is over `limit` bytes.
     PayloadTooLarge { limit: usize },
     /// 415 Unsupported Media Type: a write whose body is not declared as JSON.
@@ -46,7 +44,6 @@ impl ApiError {
             Self::Validation(_) => 422,
             Self::SegmentoNotFound(_) | Self::RouteNotFound => 404,
             Self::MethodNotAllowed { .. } => 405,
-            Self::Conflict => 409,
             Self::PayloadTooLarge { .. } => 413,
             Self::UnsupportedMediaType => 415,
             Self::Internal(_) => 500,
@@ -65,7 +62,6 @@ impl ApiError {
             Self::SegmentoNotFound(id) => format!("Segmento {id} not found"),
             Self::RouteNotFound => "Not Found".to_owned(),
             Self::MethodNotAllowed { .. } => "Method Not Allowed".to_owned(),
-            Self::Conflict => "Conflict with the stored segment".to_owned(),
             Self::PayloadTooLarge { limit } => {
                 format!("Request body is larger than {limit} bytes")
             }
@@ -85,31 +81,32 @@ impl ApiError {
         }
     }
 
-    /// Classifies a failed D1 statement: SQLite constraint failures are the client's
-    /// (the schema's CHECKs back up validation), anything else is ours.
-    pub fn from_database(message: &str) -> Self {
-        if message.contains("UNIQUE constraint failed")
-            || message.contains("PRIMARY KEY constraint failed")
-        {
-            Self::Conflict
-        } else if message.contains("constraint failed") {
-            let error = match constraint_column(message) {
-                Some(column) => FieldError::body_field(column, ErrorKind::ConstraintViolated),
-                None => FieldError::body(ErrorKind::ConstraintViolated),
-            };
-            Self::Validation(vec![error])
-        } else {
-            Self::Internal(message.to_owned())
+    /// The response for this error: status, body and, for a 405, `Allow`.
+    pub fn to_response(&self) -> worker::Result<worker::Response> {
+        let mut response = http::json_response(self.status(), &self.body())?;
+        if let Self::MethodNotAllowed { allow } = self {
+            response.headers_mut().set("allow", allow)?;
+        }
+        Ok(response)
+    }
+
+    /// Both results' values, or every validation problem of both in order; any other
+    /// error wins over validation problems.
+    pub fn combine<A, B>(
+        first: Result<A, ApiError>,
+        second: Result<B, ApiError>,
+    ) -> Result<(A, B), ApiError> {
+        match (first, second) {
+            (Ok(a), Ok(b)) => Ok((a, b)),
+            (Err(Self::Validation(mut errors)), Err(Self::Validation(more))) => {
+                errors.extend(more);
+                Err(Self::Validation(errors))
+            }
+            // Anything else (an unreadable body, a platform failure) outranks bad input.
+            (Err(Self::Validation(_)), Err(other)) => Err(other),
+            (Err(error), _) | (_, Err(error)) => Err(error),
         }
     }
-}
-
-/// The column named by a `NOT NULL constraint failed: segmentos.nombre` style message.
-fn constraint_column(message: &str) -> Option<&str> {
-    let (_, rest) = message.split_once("NOT NULL constraint failed: ")?;
-    let qualified = rest.split(|c: char| c.is_whitespace() || c == ':').next()?;
-    let column = qualified.rsplit('.').next()?;
-    (!column.is_empty()).then_some(column)
 }
 
 impl From<Vec<FieldError>> for ApiError {
@@ -121,20 +118,6 @@ impl From<Vec<FieldError>> for ApiError {
 impl From<FieldError> for ApiError {
     fn from(error: FieldError) -> Self {
         Self::Validation(vec![error])
-    }
-}
-
-impl ApiError {
-    /// The response for this error: status, body, and the headers its status calls for.
-    pub fn to_response(&self) -> worker::Result<worker::Response> {
-        let mut response = http::json_response(self.status(), &self.body())?;
-        let headers = response.headers_mut();
-        match self {
-            Self::MethodNotAllowed { allow } => headers.set("allow", allow)?,
-            Self::DatabaseUnhealthy { .. } => headers.set("cache-control", "no-store")?,
-            _ => {}
-        }
-        Ok(response)
     }
 }
 
@@ -160,10 +143,15 @@ pub fn platform_message(error: &worker::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::ErrorKind;
     use serde_json::{json, Value};
 
     fn body(error: &ApiError) -> Value {
         serde_json::to_value(error.body()).unwrap()
+    }
+
+    fn invalid(name: &str) -> ApiError {
+        ApiError::from(FieldError::query(name, ErrorKind::IntParsing))
     }
 
     #[test]
@@ -184,7 +172,7 @@ mod tests {
 
     #[test]
     fn validation_errors_are_a_422_detail_list() {
-        let error = ApiError::from(FieldError::query("limit", ErrorKind::IntParsing));
+        let error = invalid("limit");
 
         assert_eq!(error.status(), 422);
         assert_eq!(body(&error)["detail"][0]["loc"], json!(["query", "limit"]));
@@ -200,14 +188,6 @@ mod tests {
             error.log_cause(),
             Some("D1_ERROR: no such table: segmentos")
         );
-    }
-
-    #[test]
-    fn statuses_match_the_documented_variants() {
-        assert_eq!(ApiError::MethodNotAllowed { allow: "GET" }.status(), 405);
-        assert_eq!(ApiError::Conflict.status(), 409);
-        assert_eq!(ApiError::PayloadTooLarge { limit: 1 }.status(), 413);
-        assert_eq!(ApiError::UnsupportedMediaType.status(), 415);
     }
 
     #[test]
@@ -229,43 +209,42 @@ mod tests {
     }
 
     #[test]
-    fn a_unique_violation_is_a_conflict() {
-        let error = ApiError::from_database("D1_ERROR: UNIQUE constraint failed: segmentos.nombre");
-
-        assert_eq!(error, ApiError::Conflict);
+    fn client_errors_log_no_cause() {
+        for error in [
+            ApiError::RouteNotFound,
+            ApiError::UnsupportedMediaType,
+            invalid("skip"),
+        ] {
+            assert_eq!(error.log_cause(), None, "{error:?}");
+        }
     }
 
     #[test]
-    fn a_check_violation_is_a_422_on_the_body() {
-        let error = ApiError::from_database(
-            "D1_ERROR: CHECK constraint failed: latitud BETWEEN -90 AND 90: SQLITE_CONSTRAINT",
-        );
+    fn combining_two_validation_failures_lists_both_in_order() {
+        let combined = ApiError::combine::<(), ()>(Err(invalid("a")), Err(invalid("b")));
 
-        assert_eq!(
-            error,
-            ApiError::Validation(vec![FieldError::body(ErrorKind::ConstraintViolated)])
-        );
+        let detail = body(&combined.unwrap_err())["detail"].clone();
+        assert_eq!(detail[0]["loc"], json!(["query", "a"]));
+        assert_eq!(detail[1]["loc"], json!(["query", "b"]));
     }
 
     #[test]
-    fn a_not_null_violation_names_the_column() {
-        let error = ApiError::from_database(
-            "D1_ERROR: NOT NULL constraint failed: segmentos.nombre: SQLITE_CONSTRAINT",
-        );
+    fn combining_keeps_a_non_validation_failure_over_validation() {
+        let combined =
+            ApiError::combine::<(), ()>(Err(invalid("a")), Err(ApiError::UnsupportedMediaType));
 
-        assert_eq!(
-            error,
-            ApiError::Validation(vec![FieldError::body_field(
-                "nombre",
-                ErrorKind::ConstraintViolated
-            )])
-        );
+        assert_eq!(combined.unwrap_err(), ApiError::UnsupportedMediaType);
     }
 
     #[test]
-    fn any_other_database_failure_is_internal() {
-        let error = ApiError::from_database("D1_ERROR: no such table: segmentos");
+    fn combining_two_successes_gives_both_values() {
+        assert_eq!(ApiError::combine(Ok(1), Ok("b")).unwrap(), (1, "b"));
+    }
 
-        assert_eq!(error.status(), 500);
+    #[test]
+    fn one_failure_is_kept_as_it_is() {
+        let combined = ApiError::combine::<(), i32>(Err(invalid("a")), Ok(2));
+
+        assert_eq!(combined.unwrap_err(), invalid("a"));
     }
 }

@@ -1,5 +1,6 @@
 //! HTTP plumbing every route shares: request ids, JSON bodies in and out, common headers.
 
+use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use worker::{Headers, Request, Response, ResponseBuilder};
@@ -60,22 +61,23 @@ pub fn json_response<T: Serialize + ?Sized>(status: u16, body: &T) -> worker::Re
         .fixed(bytes))
 }
 
-/// A response with a status and no body (`204`, and every answer to `HEAD`).
-pub fn empty_response(status: u16, headers: Headers) -> Response {
-    ResponseBuilder::new()
-        .with_status(status)
-        .with_headers(headers)
-        .empty()
+/// A response with a status and no body.
+pub fn empty_response(status: u16) -> Response {
+    ResponseBuilder::new().with_status(status).empty()
 }
 
-/// Headers every response carries, and `HEAD` answered as `GET` without the body.
-pub fn finish(mut response: Response, request_id: &str, is_head: bool) -> worker::Result<Response> {
+/// Headers every response carries, and the route's `Cache-Control` if it has one. (The
+/// runtime drops the body of an answer to `HEAD`, as HTTP requires.)
+pub fn finish(
+    mut response: Response,
+    request_id: &str,
+    cache_control: Option<&str>,
+) -> worker::Result<Response> {
     let headers = response.headers_mut();
     headers.set("x-request-id", request_id)?;
     headers.set("x-content-type-options", "nosniff")?;
-    if is_head {
-        let headers = response.headers().clone();
-        return Ok(empty_response(response.status_code(), headers));
+    if let Some(cache_control) = cache_control {
+        headers.set("cache-control", cache_control)?;
     }
     Ok(response)
 }
@@ -87,18 +89,33 @@ pub async fn json_body<T: DeserializeOwned>(req: &mut Request) -> Result<T, ApiE
     if !is_json_media_type(headers.get("content-type")?.as_deref()) {
         return Err(ApiError::UnsupportedMediaType);
     }
-    let too_large = ApiError::PayloadTooLarge {
-        limit: MAX_BODY_BYTES,
-    };
     let declared_length = headers.get("content-length")?;
     if declared_length.is_some_and(|length| exceeds_limit(&length)) {
-        return Err(too_large);
+        return Err(TOO_LARGE);
     }
-    let body = req.bytes().await?;
-    if body.len() > MAX_BODY_BYTES {
-        return Err(too_large);
+    Ok(parse_json(&read_body(req).await?)?)
+}
+
+const TOO_LARGE: ApiError = ApiError::PayloadTooLarge {
+    limit: MAX_BODY_BYTES,
+};
+
+/// The body, read chunk by chunk so that one sent without a length (chunked) is refused
+/// as soon as it passes the limit rather than buffered whole.
+async fn read_body(req: &mut Request) -> Result<Vec<u8>, ApiError> {
+    if req.inner().body().is_none() {
+        return Ok(Vec::new());
     }
-    Ok(parse_json(&body)?)
+    let mut chunks = req.stream()?;
+    let mut body = Vec::new();
+    while let Some(chunk) = chunks.next().await {
+        let chunk = chunk?;
+        if body.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(TOO_LARGE);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// A declared `Content-Length` over the limit (an unreadable one is left to the body read).

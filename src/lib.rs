@@ -10,7 +10,7 @@ mod http;
 mod log;
 mod routes;
 
-use worker::{console_log, event, Context, Date, Env, Method, Request, Response, Result};
+use worker::{console_log, event, Context, Date, Env, Request, Response, Result};
 
 use crate::log::RequestLog;
 
@@ -31,7 +31,8 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         Ok(response) => (response, None),
         Err(error) => (error.to_response()?, Some(error)),
     };
-    let response = http::finish(response, &request_id, method == Method::Head)?;
+    let cache_control = routes::cache_control(&path);
+    let response = http::finish(response, &request_id, cache_control)?;
 
     let status = response.status_code();
     let entry = RequestLog {

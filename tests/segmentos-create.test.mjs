@@ -97,6 +97,21 @@ describe('creating a segment', () => {
     assert.ok((await segmentCount()) > 0);
   });
 
+  it('stores NUL characters verbatim and counts them as characters', async () => {
+    const body = validSegment({ nombre: '\u0000abc', descripcion: 'ab\u0000c', ubicacion: '\u0000'.repeat(200) });
+
+    const response = await api.fetch(SEGMENTOS, json('POST', body));
+
+    assert.equal(response.status, 201);
+    const segment = await response.json();
+    assert.deepEqual(
+      [segment.nombre, segment.descripcion, segment.ubicacion],
+      [body.nombre, body.descripcion, body.ubicacion],
+    );
+    const tooLong = await api.fetch(SEGMENTOS, json('POST', validSegment({ ubicacion: '\u0000'.repeat(201) })));
+    assert.deepEqual(await problems(tooLong), [['body.ubicacion', 'string_too_long']]);
+  });
+
   it('accepts the exact coordinate bounds and integer coordinates', async () => {
     for (const [longitud, latitud] of [[180, 90], [-180, -90], [0, 0]]) {
       const response = await api.fetch(SEGMENTOS, json('POST', validSegment({ longitud, latitud })));
@@ -216,6 +231,14 @@ describe('a create whose body cannot be read', () => {
       assert.deepEqual(await problems(response), [['body', 'model_attributes_type']]);
     });
   }
+
+  it('is a 422 for a number too large to be finite', async () => {
+    const response = await api.fetch(SEGMENTOS, json('POST', '{"nombre": "x", "longitud": 1e400, "latitud": 0}'));
+
+    const [[loc, type]] = await problems(response);
+    assert.equal(type, 'json_invalid');
+    assert.match(loc, /^body\.\d+$/);
+  });
 
   it('is a 422 missing body for an empty body', async () => {
     const response = await api.fetch(SEGMENTOS, json('POST', ''));

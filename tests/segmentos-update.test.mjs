@@ -102,6 +102,16 @@ for (const method of ['PUT', 'PATCH']) {
       assert.deepEqual(await problems(response), [['path.id_segmento', 'int_parsing']]);
     });
 
+    it('reports a bad id and a bad body together', async () => {
+      const response = await api.fetch(`${SEGMENTOS}/abc`, json(method, { nombre: 5, latitud: 99 }));
+
+      assert.deepEqual(await problems(response), [
+        ['path.id_segmento', 'int_parsing'],
+        ['body.nombre', 'string_type'],
+        ['body.latitud', 'less_than_equal'],
+      ]);
+    });
+
     it('is a 422 listing every invalid field, and leaves the row unchanged', async () => {
       const original = await createSegment(api, full);
       const body = { nombre: ' ', longitud: 181, latitud: 'norte', descripcion: 'a'.repeat(2001), nombe: 'x' };

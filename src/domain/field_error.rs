@@ -32,8 +32,8 @@ pub enum ErrorKind {
     JsonInvalid { error: String },
     /// A JSON body that is valid but not an object.
     ObjectType,
-    /// A value the database refused (its CHECKs back up validation).
-    ConstraintViolated,
+    /// A value refused by a rule with no more specific kind (a schema CHECK, say).
+    ValueError,
 }
 
 impl ErrorKind {
@@ -52,7 +52,7 @@ impl ErrorKind {
             Self::ExtraForbidden => "extra_forbidden",
             Self::JsonInvalid { .. } => "json_invalid",
             Self::ObjectType => "model_attributes_type",
-            Self::ConstraintViolated => "value_error",
+            Self::ValueError => "value_error",
         }
     }
 
@@ -82,7 +82,7 @@ impl ErrorKind {
             Self::ObjectType => {
                 "Input should be a valid dictionary or object to extract fields from".into()
             }
-            Self::ConstraintViolated => "Value error, the value breaks a stored-data rule".into(),
+            Self::ValueError => "Value error, the value is not allowed".into(),
         }
     }
 

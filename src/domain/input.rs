@@ -205,8 +205,8 @@ fn rule_failure_kind(failure: &ValidationError) -> ErrorKind {
             },
         },
         "blank" => ErrorKind::Blank,
-        // `finite`, the one other rule our DTOs use.
-        _ => ErrorKind::NotFinite,
+        "finite" => ErrorKind::NotFinite,
+        _ => ErrorKind::ValueError,
     }
 }
 

@@ -362,10 +362,24 @@ mod tests {
     }
 
     #[test]
-    fn a_non_finite_coordinate_is_rejected() {
-        assert_eq!(finite(&Field::Value(f64::NAN)).unwrap_err().code, "finite");
-        assert!(finite(&Field::Value(f64::INFINITY)).is_err());
-        assert!(finite(&Field::Value(1.0)).is_ok());
+    fn a_nan_coordinate_is_rejected_though_json_cannot_carry_one() {
+        let payload = SegmentoPayload {
+            nombre: Field::Value("x".into()),
+            longitud: Field::Value(f64::NAN),
+            latitud: Field::Value(f64::INFINITY),
+            ..SegmentoPayload::default()
+        };
+
+        let errors = payload.into_new().unwrap_err();
+
+        assert_eq!(
+            problems(&errors),
+            [
+                ("longitud".into(), "finite_number"),
+                ("latitud".into(), "less_than_equal"),
+                ("latitud".into(), "finite_number"),
+            ]
+        );
     }
 
     #[test]

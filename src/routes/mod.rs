@@ -36,6 +36,15 @@ impl<'a> Route<'a> {
         }
     }
 
+    /// `Cache-Control` for every answer on this path: monitors must never see a cached
+    /// health check.
+    fn cache_control(self) -> Option<&'static str> {
+        match self {
+            Self::Health | Self::HealthDatabase => Some("no-store"),
+            Self::Segmentos | Self::Segmento(_) => None,
+        }
+    }
+
     /// The `Allow` header for this path.
     fn allow(self) -> &'static str {
         match self {
@@ -46,8 +55,13 @@ impl<'a> Route<'a> {
     }
 }
 
-/// Routes a request to its handler. `HEAD` runs the `GET` handler; the body is dropped
-/// when the response is finished.
+/// The `Cache-Control` every response on `path` carries, whatever its status.
+pub fn cache_control(path: &str) -> Option<&'static str> {
+    Route::resolve(path).and_then(Route::cache_control)
+}
+
+/// Routes a request to its handler. `HEAD` runs the `GET` handler; the runtime drops the
+/// body.
 pub async fn dispatch(req: Request, env: &Env) -> Result<Response, ApiError> {
     let path = req.path();
     let route = Route::resolve(&path).ok_or(ApiError::RouteNotFound)?;
@@ -114,6 +128,14 @@ mod tests {
         ] {
             assert_eq!(Route::resolve(path), None, "{path}");
         }
+    }
+
+    #[test]
+    fn health_checks_are_never_cached_and_segments_carry_no_policy() {
+        assert_eq!(cache_control("/health"), Some("no-store"));
+        assert_eq!(cache_control("/health/database/"), Some("no-store"));
+        assert_eq!(cache_control("/api/v1/segmentos"), None);
+        assert_eq!(cache_control("/nowhere"), None);
     }
 
     #[test]

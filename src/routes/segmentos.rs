@@ -1,6 +1,6 @@
 //! `/api/v1/segmentos`: create, read, list, update, delete.
 
-use worker::{Env, Headers, Request, Response};
+use worker::{Env, Request, Response};
 
 use crate::db;
 use crate::domain::{Page, SegmentoId, SegmentoPayload};
@@ -36,10 +36,14 @@ pub async fn list(req: &Request, env: &Env) -> Result<Response, ApiError> {
     Ok(response)
 }
 
-/// `PUT` and `PATCH` alike: RecWay clients send partial bodies to both.
+/// `PUT` and `PATCH` alike: RecWay clients send partial bodies to both. A bad id and a bad
+/// body are reported together.
 pub async fn update(raw_id: &str, mut req: Request, env: &Env) -> Result<Response, ApiError> {
-    let id = SegmentoId::parse(raw_id)?;
-    let patch = json_body::<SegmentoPayload>(&mut req).await?.into_patch()?;
+    let id = SegmentoId::parse(raw_id).map_err(ApiError::from);
+    let patch = json_body::<SegmentoPayload>(&mut req)
+        .await
+        .and_then(|payload| Ok(payload.into_patch()?));
+    let (id, patch) = ApiError::combine(id, patch)?;
     let segmento = db::segmentos::update(&db::connect(env)?, id, &patch)
         .await?
         .ok_or(ApiError::SegmentoNotFound(id.get()))?;
@@ -49,7 +53,7 @@ pub async fn update(raw_id: &str, mut req: Request, env: &Env) -> Result<Respons
 pub async fn delete(raw_id: &str, env: &Env) -> Result<Response, ApiError> {
     let id = SegmentoId::parse(raw_id)?;
     if db::segmentos::delete(&db::connect(env)?, id).await? {
-        Ok(empty_response(204, Headers::new()))
+        Ok(empty_response(204))
     } else {
         Err(ApiError::SegmentoNotFound(id.get()))
     }

@@ -79,7 +79,7 @@ describe('wrangler dev, end to end', () => {
   });
 
   after(async () => {
-    if (server && server.exitCode === null) {
+    if (server && server.exitCode === null && server.signalCode === null) {
       process.kill(-server.pid, 'SIGTERM');
       await server.exited;
     }

@@ -1,5 +1,6 @@
 // Helpers that speak the RecWay v1 API, shared by the integration and end-to-end tests.
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 
 export const SEGMENTOS = '/api/v1/segmentos';
 
@@ -42,4 +43,26 @@ export async function validationErrors(response) {
 /** `[loc joined by '.', type]` pairs of a 422, for compact assertions. */
 export async function problems(response) {
   return (await validationErrors(response)).map((entry) => [entry.loc.join('.'), entry.type]);
+}
+
+/**
+ * Sends one raw HTTP/1.1 request and returns everything the server wrote back, split into
+ * the head and whatever followed it. fetch() hides the body of HEAD and 204 responses, so
+ * only the raw bytes can show that none was sent.
+ */
+export function rawExchange(url, method, path) {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: hostname, port: Number(port) }, () => {
+      socket.end(`${method} ${path} HTTP/1.1\r\nHost: ${hostname}\r\nConnection: close\r\n\r\n`);
+    });
+    const chunks = [];
+    socket.on('data', (chunk) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const raw = Buffer.concat(chunks).toString('latin1');
+      const end = raw.indexOf('\r\n\r\n');
+      resolve({ head: raw.slice(0, end), after: raw.slice(end + 4) });
+    });
+  });
 }
