@@ -40,12 +40,13 @@ install_rust_toolchain() {
   fi
   if [ "$(version_of worker-build)" != "$WORKER_BUILD_VERSION" ]; then
     say "installing worker-build $WORKER_BUILD_VERSION"
-    cargo install worker-build --version "$WORKER_BUILD_VERSION" --force
+    cargo install worker-build --version "$WORKER_BUILD_VERSION" --locked --force
   fi
   local bindgen
   bindgen=$(locked_version wasm-bindgen)
   if [ "$(version_of wasm-bindgen)" != "$bindgen" ]; then
-    # Not --locked: one dependency pinned in its lock file is not on the crates.io mirror.
+    # Not --locked, unlike worker-build: one dependency pinned in wasm-bindgen-cli's lock
+    # file is missing from the crates.io mirror we build from.
     say "installing wasm-bindgen-cli $bindgen (the wasm-bindgen version in Cargo.lock)"
     cargo install wasm-bindgen-cli --version "$bindgen" --force
   fi
