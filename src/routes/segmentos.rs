@@ -42,7 +42,7 @@ pub async fn update(raw_id: &str, mut req: Request, env: &Env) -> Result<Respons
     let id = SegmentoId::parse(raw_id).map_err(ApiError::from);
     let patch = json_body::<SegmentoPayload>(&mut req)
         .await
-        .and_then(|payload| Ok(payload.into_patch()?));
+        .and_then(|payload| payload.into_patch().map_err(ApiError::from));
     let (id, patch) = ApiError::combine(id, patch)?;
     let segmento = db::segmentos::update(&db::connect(env)?, id, &patch)
         .await?
