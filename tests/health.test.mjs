@@ -11,6 +11,16 @@ const version = readFileSync(new URL('../Cargo.toml', import.meta.url), 'utf8').
   /^version = "([^"]+)"/m,
 )[1];
 
+/** Asserts the monitor-facing 503 of /health/database, with its short reason. */
+async function assertUnhealthy(response, reason) {
+  assert.equal(response.status, 503);
+  assert.equal(response.headers.get('cache-control'), 'no-store');
+  assert.deepEqual(await response.json(), {
+    status: 'unhealthy',
+    database: { status: 'disconnected', error: reason },
+  });
+}
+
 describe('with a migrated database', () => {
   let api;
   before(async () => {
@@ -87,12 +97,7 @@ describe('with D1 bound but not migrated', () => {
   it('/health/database is a 503 that says the schema is missing', async () => {
     const response = await api.fetch('/health/database');
 
-    assert.equal(response.status, 503);
-    assert.equal(response.headers.get('cache-control'), 'no-store');
-    assert.deepEqual(await response.json(), {
-      status: 'unhealthy',
-      database: { status: 'disconnected', error: 'schema missing: migrations not applied' },
-    });
+    await assertUnhealthy(response, 'schema missing: migrations not applied');
   });
 
   it('a segment request is a clean 500 whose cause is only in the log', async () => {
@@ -103,12 +108,9 @@ describe('with D1 bound but not migrated', () => {
     assert.deepEqual(await response.json(), { detail: 'Internal Server Error' });
     const requestId = response.headers.get('x-request-id');
     assert.ok(requestId);
-    const entry = api
-      .logs()
-      .map(({ message }) => message)
-      .find((message) => message.includes(requestId));
+    const entry = api.requestLog().find((logged) => logged.request_id === requestId);
     assert.ok(entry, 'the failed request was logged');
-    assert.match(JSON.parse(entry).error, /no such table: segmentos/);
+    assert.match(entry.error, /no such table: segmentos/);
   });
 });
 
@@ -122,11 +124,7 @@ describe('with no D1 binding at all', () => {
   it('/health/database is a 503 that says the binding is missing', async () => {
     const response = await api.fetch('/health/database');
 
-    assert.equal(response.status, 503);
-    assert.deepEqual(await response.json(), {
-      status: 'unhealthy',
-      database: { status: 'disconnected', error: 'database binding not configured' },
-    });
+    await assertUnhealthy(response, 'database binding not configured');
   });
 
   it('a segment request is a clean 500', async () => {

@@ -102,25 +102,11 @@ describe('request ids', () => {
 describe('request log', () => {
   beforeEach(() => api.clearLogs());
 
-  /** The JSON request-log entries written so far. */
-  function entries() {
-    return api
-      .logs()
-      .map(({ message }) => {
-        try {
-          return JSON.parse(message);
-        } catch {
-          return undefined;
-        }
-      })
-      .filter((entry) => entry?.request_id);
-  }
-
   it('writes one JSON line per request with id, method, path, status and duration', async () => {
     const response = await api.fetch(`${SEGMENTOS}/99999`, { headers: { 'x-request-id': 'log-test-1' } });
     await response.arrayBuffer();
 
-    const logged = entries().filter((entry) => entry.request_id === 'log-test-1');
+    const logged = api.requestLog().filter((entry) => entry.request_id === 'log-test-1');
     assert.equal(logged.length, 1);
     const [entry] = logged;
     assert.deepEqual(
@@ -142,7 +128,7 @@ describe('request log', () => {
       await (await api.fetch('/health', { headers: { 'x-request-id': `many-${i}` } })).arrayBuffer();
     }
 
-    const ids = entries().map((entry) => entry.request_id).filter((id) => id.startsWith('many-'));
+    const ids = api.requestLog().map((entry) => entry.request_id).filter((id) => id.startsWith('many-'));
     assert.deepEqual(ids, ['many-0', 'many-1', 'many-2']);
   });
 });

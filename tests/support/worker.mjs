@@ -22,6 +22,16 @@ async function configWithoutDatabase() {
   };
 }
 
+/** A console line as a request-log entry, or nothing if it is not one. */
+function parsedLogLine(message) {
+  try {
+    const entry = JSON.parse(message);
+    return entry?.request_id ? [entry] : [];
+  } catch {
+    return [];
+  }
+}
+
 /**
  * Starts the worker. `database`: 'migrated' (the default: every migration applied),
  * 'empty' (D1 bound, no tables), or 'none' (no D1 binding at all).
@@ -42,8 +52,8 @@ export async function startWorker({ database = 'migrated' } = {}) {
     db: env.DB,
     /** Real HTTP to the worker's local socket. */
     fetch: (path, init) => fetch(new URL(path, url), init),
-    /** The worker's console lines so far (workerd structured logs). */
-    logs: () => server.getLogs(),
+    /** The request-log entries (one JSON object per request) written so far. */
+    requestLog: () => server.getLogs().flatMap(({ message }) => parsedLogLine(message)),
     clearLogs: () => server.clearLogs(),
     close: () => server.close(),
   };
