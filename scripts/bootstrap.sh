@@ -6,6 +6,7 @@
 #   bash scripts/bootstrap.sh --toolchain  Rust toolchain only (what the build needs; used
 #                                          from `wrangler`'s build command, which must not
 #                                          reinstall the node_modules it is running from)
+#   bash scripts/bootstrap.sh --browser    Debian's Chromium, for the browser tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -52,8 +53,20 @@ install_rust_toolchain() {
   fi
 }
 
+# The browser tests drive Debian's Chromium with playwright-core: no browser download.
+install_browser() {
+  if [ ! -x /usr/bin/chromium ]; then
+    say "installing Debian's chromium (for the browser tests)"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo=sudo
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium
+  fi
+}
+
 case "${1:-}" in
   --toolchain) install_rust_toolchain ;;
+  --browser) install_browser ;;
   "") install_npm_packages; install_rust_toolchain ;;
   *) say "unknown option: $1"; exit 2 ;;
 esac

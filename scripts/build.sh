@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one build of the worker (npm scripts and wrangler's [build] both run it):
-# `worker-build --release` into build/worker/, with wasm-opt, and with every tool it would
-# otherwise download taken from the package registries instead.
+# `worker-build --release` into build/, with wasm-opt, and with every tool it would
+# otherwise download taken from the package registries instead; then the static assets
+# (public/vendor/) the /docs and /map pages load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,4 +16,5 @@ for tool in "$ESBUILD_BIN" "$WASM_OPT_BIN"; do
   [ -x "$tool" ] || { echo "build: $tool is missing; run 'npm install' first" >&2; exit 1; }
 done
 
-exec worker-build --release
+worker-build --release
+bash scripts/assets.sh

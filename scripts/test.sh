@@ -4,9 +4,12 @@
 #   2. native unit tests: `cargo test` (validation, parsing, error mapping, SQL building);
 #   3. the release build, exactly as deployed (worker-build --release, wasm-opt, bundle);
 #   4. integration tests: the built worker in workerd with a real local D1 (tests/*.test.mjs),
-#      and the end-to-end test that drives `wrangler dev` over real HTTP (tests/e2e/).
+#      the end-to-end test that drives `wrangler dev` over real HTTP (tests/e2e/), and the
+#      browser tests of /docs and /map in Debian's headless Chromium (tests/browser/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+bash scripts/bootstrap.sh --browser
 
 step() { printf '\n==> %s\n' "$*"; }
 
@@ -21,7 +24,8 @@ step "cargo test (native unit tests)"
 cargo test
 
 step "release build: wrangler deploy --dry-run (runs scripts/build.sh)"
+rm -rf build/dist
 wrangler deploy --dry-run --env "" --outdir build/dist
 
-step "integration and end-to-end tests (workerd + local D1)"
-node --test --test-reporter=spec tests/*.test.mjs tests/e2e/*.test.mjs
+step "integration, end-to-end and browser tests (workerd + local D1, Chromium)"
+node --test --test-reporter=spec tests/*.test.mjs tests/e2e/*.test.mjs tests/browser/*.test.mjs

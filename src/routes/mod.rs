@@ -1,6 +1,7 @@
 //! Thin handlers: parse the request, call the database, shape the response.
 
 mod health;
+mod map;
 mod segmentos;
 
 pub use health::mark_isolate_start;
@@ -15,6 +16,7 @@ use crate::error::ApiError;
 enum Route<'a> {
     Health,
     HealthDatabase,
+    Map,
     Segmentos,
     Segmento(&'a str),
 }
@@ -28,6 +30,7 @@ impl<'a> Route<'a> {
         match path {
             "/health" => Some(Self::Health),
             "/health/database" => Some(Self::HealthDatabase),
+            "/map" => Some(Self::Map),
             "/api/v1/segmentos" => Some(Self::Segmentos),
             _ => path
                 .strip_prefix("/api/v1/segmentos/")
@@ -41,6 +44,8 @@ impl<'a> Route<'a> {
     fn cache_control(self) -> Option<&'static str> {
         match self {
             Self::Health | Self::HealthDatabase => Some("no-store"),
+            // The page is tiny and its configuration may change with any deploy.
+            Self::Map => Some("no-cache"),
             Self::Segmentos | Self::Segmento(_) => None,
         }
     }
@@ -48,7 +53,7 @@ impl<'a> Route<'a> {
     /// The `Allow` header for this path.
     fn allow(self) -> &'static str {
         match self {
-            Self::Health | Self::HealthDatabase => "GET, HEAD",
+            Self::Health | Self::HealthDatabase | Self::Map => "GET, HEAD",
             Self::Segmentos => "GET, HEAD, POST",
             Self::Segmento(_) => "GET, HEAD, PUT, PATCH, DELETE",
         }
@@ -68,6 +73,7 @@ pub async fn dispatch(req: Request, env: &Env) -> Result<Response, ApiError> {
     match (route, req.method()) {
         (Route::Health, Method::Get | Method::Head) => health::liveness(),
         (Route::HealthDatabase, Method::Get | Method::Head) => health::database(env).await,
+        (Route::Map, Method::Get | Method::Head) => map::page(env),
         (Route::Segmentos, Method::Get | Method::Head) => segmentos::list(&req, env).await,
         (Route::Segmentos, Method::Post) => segmentos::create(req, env).await,
         (Route::Segmento(id), Method::Get | Method::Head) => segmentos::get(id, env).await,
