@@ -52,9 +52,18 @@ fn format_uuid_v4(mut bytes: [u8; 16]) -> String {
 
 /// A JSON response with the given status.
 pub fn json_response<T: Serialize + ?Sized>(status: u16, body: &T) -> worker::Result<Response> {
+    json_response_as(status, body, "application/json")
+}
+
+/// A JSON body of another JSON media type (`application/geo+json`).
+pub fn json_response_as<T: Serialize + ?Sized>(
+    status: u16,
+    body: &T,
+    media_type: &str,
+) -> worker::Result<Response> {
     let bytes = serde_json::to_vec(body)?;
     let headers = Headers::new();
-    headers.set("content-type", "application/json")?;
+    headers.set("content-type", media_type)?;
     Ok(ResponseBuilder::new()
         .with_status(status)
         .with_headers(headers)

@@ -2,6 +2,14 @@
 //! reaches SQLite through a `?N` placeholder, never through the SQL text. This is also the
 //! one place that reads D1's error messages.
 
+/// The columns of a segment, in the order of the table.
+macro_rules! columns {
+    () => {
+        "id_segmento, nombre, descripcion, longitud, latitud, ubicacion, created_at, updated_at"
+    };
+}
+
+pub mod listing;
 pub mod segmentos;
 
 use serde::de::DeserializeOwned;
@@ -99,15 +107,19 @@ fn failed(error: worker::Error) -> ApiError {
     classify_failure(&platform_message(&error))
 }
 
+/// What a `422` says of a value the schema refused.
+const NOT_ALLOWED: &str = "the value is not allowed";
+
 /// A failed statement: a SQLite constraint failure is the client's input breaking a rule
 /// of the schema (its CHECKs back up validation), hence a 422; anything else is ours.
 fn classify_failure(message: &str) -> ApiError {
     if !message.contains("constraint failed") {
         return ApiError::Internal(message.to_owned());
     }
+    let kind = ErrorKind::value_error(NOT_ALLOWED);
     let error = match not_null_column(message) {
-        Some(column) => FieldError::body_field(column, ErrorKind::ValueError),
-        None => FieldError::body(ErrorKind::ValueError),
+        Some(column) => FieldError::body_field(column, kind),
+        None => FieldError::body(kind),
     };
     ApiError::Validation(vec![error])
 }
@@ -132,7 +144,7 @@ mod tests {
 
         assert_eq!(
             error,
-            ApiError::Validation(vec![FieldError::body(ErrorKind::ValueError)])
+            ApiError::Validation(vec![FieldError::body(ErrorKind::value_error(NOT_ALLOWED))])
         );
     }
 
@@ -146,7 +158,7 @@ mod tests {
             error,
             ApiError::Validation(vec![FieldError::body_field(
                 "nombre",
-                ErrorKind::ValueError
+                ErrorKind::value_error(NOT_ALLOWED)
             )])
         );
     }

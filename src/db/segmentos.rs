@@ -3,20 +3,12 @@
 use std::fmt::Write;
 
 use serde::de::IgnoredAny;
-use serde::Deserialize;
 use worker::D1Database;
 
-use super::{failed, first, prepare, Param};
+use super::{first, Param};
 use crate::domain::segmento::PatchValue;
-use crate::domain::{NewSegmento, Page, Segmento, SegmentoId, SegmentoPatch};
+use crate::domain::{NewSegmento, Segmento, SegmentoId, SegmentoPatch};
 use crate::error::ApiError;
-
-/// The columns of a [`Segmento`], in the order of the table.
-macro_rules! columns {
-    () => {
-        "id_segmento, nombre, descripcion, longitud, latitud, ubicacion, created_at, updated_at"
-    };
-}
 
 /// The current instant as RFC 3339 UTC with milliseconds; the same expression as the
 /// table's column defaults.
@@ -32,19 +24,7 @@ const SELECT_ONE: &str = concat!(
     columns!(),
     " FROM segmentos WHERE id_segmento = ?1"
 );
-// Newest first; ids only grow (AUTOINCREMENT), so the rowid order is creation order.
-const SELECT_PAGE: &str = concat!(
-    "SELECT ",
-    columns!(),
-    " FROM segmentos ORDER BY id_segmento DESC LIMIT ?1 OFFSET ?2"
-);
-const COUNT: &str = "SELECT COUNT(*) AS total FROM segmentos";
 const DELETE: &str = "DELETE FROM segmentos WHERE id_segmento = ?1 RETURNING id_segmento";
-
-#[derive(Deserialize)]
-struct Total {
-    total: u64,
-}
 
 pub async fn insert(db: &D1Database, new: &NewSegmento) -> Result<Segmento, ApiError> {
     let params = [
@@ -61,31 +41,6 @@ pub async fn insert(db: &D1Database, new: &NewSegmento) -> Result<Segmento, ApiE
 
 pub async fn find(db: &D1Database, id: SegmentoId) -> Result<Option<Segmento>, ApiError> {
     first(db, SELECT_ONE, &[Param::Integer(id.get())]).await
-}
-
-/// One page, newest first, and the total number of segments. Both statements run in one
-/// batch, so the count and the page come from the same snapshot.
-pub async fn list(db: &D1Database, page: Page) -> Result<(u64, Vec<Segmento>), ApiError> {
-    let statements = vec![
-        prepare(db, COUNT, &[])?,
-        prepare(
-            db,
-            SELECT_PAGE,
-            &[Param::Integer(page.limit()), Param::Integer(page.skip())],
-        )?,
-    ];
-    let results = db.batch(statements).await.map_err(failed)?;
-    let [count, rows] = results.as_slice() else {
-        return Err(ApiError::Internal(format!(
-            "batch of 2 statements returned {} results",
-            results.len()
-        )));
-    };
-    let total = count
-        .results::<Total>()?
-        .first()
-        .map_or(0, |count| count.total);
-    Ok((total, rows.results::<Segmento>()?))
 }
 
 /// Applies a partial update; `None` when there is no such segment. An empty patch
@@ -190,7 +145,7 @@ mod tests {
 
     #[test]
     fn every_statement_uses_numbered_placeholders_only() {
-        for sql in [INSERT, SELECT_ONE, SELECT_PAGE, COUNT, DELETE] {
+        for sql in [INSERT, SELECT_ONE, DELETE] {
             let bare = sql
                 .match_indices('?')
                 .any(|(at, _)| !sql[at + 1..].starts_with(|c: char| c.is_ascii_digit()));

@@ -1,6 +1,8 @@
 //! One problem with one input value, in the shape FastAPI (pydantic v2) gives it, because
 //! RecWay clients parse `{"type", "loc", "msg", "ctx"}` entries of a `422` `detail` list.
 
+use std::borrow::Cow;
+
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -16,12 +18,20 @@ pub enum ErrorKind {
     NumberType,
     /// A query or path parameter that is not an integer.
     IntParsing,
+    /// A query parameter that is not a number.
+    FloatParsing,
+    /// A query parameter that is not an RFC 3339 instant; `error` says why.
+    DatetimeParsing { error: &'static str },
+    /// A value that is not one of a fixed set of words.
+    LiteralError { expected: &'static [&'static str] },
     /// A string longer than `max` characters.
     StringTooLong { max: u64 },
     /// A string that is empty once surrounding whitespace is trimmed.
     Blank,
     /// A number below the inclusive minimum.
     GreaterThanEqual { min: f64 },
+    /// A number at or below the exclusive minimum.
+    GreaterThan { min: f64 },
     /// A number above the inclusive maximum.
     LessThanEqual { max: f64 },
     /// NaN or an infinity.
@@ -32,8 +42,9 @@ pub enum ErrorKind {
     JsonInvalid { error: String },
     /// A JSON body that is valid but not an object.
     ObjectType,
-    /// A value refused by a rule with no more specific kind (a schema CHECK, say).
-    ValueError,
+    /// A value refused by a rule with no more specific kind (a schema CHECK, a malformed
+    /// `bbox`); `reason` says which rule.
+    ValueError { reason: Cow<'static, str> },
 }
 
 impl ErrorKind {
@@ -44,15 +55,19 @@ impl ErrorKind {
             Self::StringType => "string_type",
             Self::NumberType => "float_type",
             Self::IntParsing => "int_parsing",
+            Self::FloatParsing => "float_parsing",
+            Self::DatetimeParsing { .. } => "datetime_parsing",
+            Self::LiteralError { .. } => "literal_error",
             Self::StringTooLong { .. } => "string_too_long",
             Self::Blank => "string_blank",
             Self::GreaterThanEqual { .. } => "greater_than_equal",
+            Self::GreaterThan { .. } => "greater_than",
             Self::LessThanEqual { .. } => "less_than_equal",
             Self::NotFinite => "finite_number",
             Self::ExtraForbidden => "extra_forbidden",
             Self::JsonInvalid { .. } => "json_invalid",
             Self::ObjectType => "model_attributes_type",
-            Self::ValueError => "value_error",
+            Self::ValueError { .. } => "value_error",
         }
     }
 
@@ -65,6 +80,15 @@ impl ErrorKind {
             Self::IntParsing => {
                 "Input should be a valid integer, unable to parse string as an integer".into()
             }
+            Self::FloatParsing => {
+                "Input should be a valid number, unable to parse string as a number".into()
+            }
+            Self::DatetimeParsing { error } => {
+                format!("Input should be a valid datetime, {error}")
+            }
+            Self::LiteralError { expected } => {
+                format!("Input should be {}", quoted_alternatives(expected))
+            }
             Self::StringTooLong { max } => format!(
                 "String should have at most {max} character{}",
                 if *max == 1 { "" } else { "s" }
@@ -72,6 +96,9 @@ impl ErrorKind {
             Self::Blank => "String should not be blank".into(),
             Self::GreaterThanEqual { min } => {
                 format!("Input should be greater than or equal to {}", number(*min))
+            }
+            Self::GreaterThan { min } => {
+                format!("Input should be greater than {}", number(*min))
             }
             Self::LessThanEqual { max } => {
                 format!("Input should be less than or equal to {}", number(*max))
@@ -82,7 +109,7 @@ impl ErrorKind {
             Self::ObjectType => {
                 "Input should be a valid dictionary or object to extract fields from".into()
             }
-            Self::ValueError => "Value error, the value is not allowed".into(),
+            Self::ValueError { reason } => format!("Value error, {reason}"),
         }
     }
 
@@ -91,10 +118,34 @@ impl ErrorKind {
         match self {
             Self::StringTooLong { max } => Some(json!({ "max_length": max })),
             Self::GreaterThanEqual { min } => Some(json!({ "ge": number(*min) })),
+            Self::GreaterThan { min } => Some(json!({ "gt": number(*min) })),
+            Self::DatetimeParsing { error } => Some(json!({ "error": error })),
+            Self::LiteralError { expected } => {
+                Some(json!({ "expected": quoted_alternatives(expected) }))
+            }
+            Self::ValueError { reason } => Some(json!({ "error": reason })),
             Self::LessThanEqual { max } => Some(json!({ "le": number(*max) })),
             Self::JsonInvalid { error } => Some(json!({ "error": error })),
             _ => None,
         }
+    }
+}
+
+impl ErrorKind {
+    /// A [`Self::ValueError`] with its reason.
+    pub fn value_error(reason: impl Into<Cow<'static, str>>) -> Self {
+        Self::ValueError {
+            reason: reason.into(),
+        }
+    }
+}
+
+/// `'a', 'b' or 'c'`, as pydantic lists the values a literal accepts.
+fn quoted_alternatives(words: &[&str]) -> String {
+    let quoted: Vec<String> = words.iter().map(|word| format!("'{word}'")).collect();
+    match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => quoted.concat(),
     }
 }
 
@@ -244,6 +295,30 @@ mod tests {
         assert_eq!(
             serde_json::to_value(&path).unwrap()["loc"],
             json!(["path", "id_segmento"])
+        );
+    }
+
+    #[test]
+    fn a_literal_error_lists_the_accepted_words() {
+        let kind = ErrorKind::LiteralError {
+            expected: &["json", "geojson"],
+        };
+
+        assert_eq!(kind.message(), "Input should be 'json' or 'geojson'");
+        assert_eq!(
+            kind.context(),
+            Some(json!({"expected": "'json' or 'geojson'"}))
+        );
+    }
+
+    #[test]
+    fn a_value_error_carries_its_reason() {
+        let kind = ErrorKind::value_error("bbox needs 4 numbers");
+
+        assert_eq!(kind.message(), "Value error, bbox needs 4 numbers");
+        assert_eq!(
+            kind.context(),
+            Some(json!({"error": "bbox needs 4 numbers"}))
         );
     }
 

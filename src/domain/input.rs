@@ -5,8 +5,6 @@
 //! `validator` rules then run on the usable values. A [`Checker`] turns all of that into
 //! the list of [`FieldError`]s a `422` carries, in field order.
 
-use std::borrow::Cow;
-
 use serde::de::{Deserialize, DeserializeOwned, Deserializer, IgnoredAny};
 use serde::{Serialize, Serializer};
 use serde_json::Value;
@@ -206,7 +204,7 @@ fn rule_failure_kind(failure: &ValidationError) -> ErrorKind {
         },
         "blank" => ErrorKind::Blank,
         "finite" => ErrorKind::NotFinite,
-        _ => ErrorKind::ValueError,
+        _ => ErrorKind::value_error("the value is not allowed"),
     }
 }
 
@@ -263,20 +261,6 @@ pub fn integer_in_range(raw: &str, min: i64, max: i64) -> Result<i64, ErrorKind>
     } else {
         Ok(number)
     }
-}
-
-/// The last value given for each of `names` in a query string (repeats: last one wins).
-pub fn last_values<'a, const N: usize>(
-    pairs: impl IntoIterator<Item = (Cow<'a, str>, Cow<'a, str>)>,
-    names: [&str; N],
-) -> [Option<Cow<'a, str>>; N] {
-    let mut values = [const { None }; N];
-    for (key, value) in pairs {
-        if let Some(index) = names.iter().position(|name| *name == key) {
-            values[index] = Some(value);
-        }
-    }
-    values
 }
 
 #[cfg(test)]
@@ -380,16 +364,5 @@ mod tests {
             integer_in_range("101", 0, 100),
             Err(ErrorKind::LessThanEqual { max: 100.0 })
         );
-    }
-
-    #[test]
-    fn the_last_repeat_of_a_query_parameter_wins() {
-        let pairs = [("limit", "5"), ("other", "x"), ("limit", "7")]
-            .map(|(key, value)| (Cow::Borrowed(key), Cow::Borrowed(value)));
-
-        let [limit, skip] = last_values(pairs, ["limit", "skip"]);
-
-        assert_eq!(limit.as_deref(), Some("7"));
-        assert_eq!(skip, None);
     }
 }

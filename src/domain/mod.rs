@@ -2,11 +2,14 @@
 //! covered by fast native unit tests.
 
 pub mod field_error;
+pub mod geo;
+pub mod geojson;
 pub mod health;
 pub mod input;
+pub mod listing;
 pub mod pagination;
 pub mod segmento;
 
 pub use field_error::{ErrorKind, FieldError};
-pub use pagination::Page;
+pub use listing::{Format, ListParams, ListQuery, Listed};
 pub use segmento::{NewSegmento, Segmento, SegmentoId, SegmentoPatch, SegmentoPayload};

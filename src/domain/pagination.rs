@@ -1,9 +1,7 @@
 //! `skip` / `limit` paging of the segment list.
 
-use std::borrow::Cow;
-
 use super::field_error::FieldError;
-use super::input::{integer_in_range, last_values, MAX_SAFE_INTEGER};
+use super::input::{integer_in_range, MAX_SAFE_INTEGER};
 
 /// One page of a listing. `limit` 0 is allowed: it returns no rows but still the
 /// `X-Total-Count`, a cheap way to count.
@@ -17,28 +15,19 @@ impl Page {
     pub const DEFAULT_LIMIT: i64 = 100;
     pub const MAX_LIMIT: i64 = 1000;
 
-    /// Reads `skip` and `limit` from query pairs; other parameters are ignored, as FastAPI
-    /// does. Both problems are reported when both values are bad.
-    pub fn from_query<'a>(
-        pairs: impl IntoIterator<Item = (Cow<'a, str>, Cow<'a, str>)>,
-    ) -> Result<Self, Vec<FieldError>> {
-        let [skip, limit] = last_values(pairs, ["skip", "limit"]);
-        let mut errors = Vec::new();
-        let mut read = |name: &str, raw: Option<Cow<'_, str>>, default: i64, max: i64| {
+    /// Reads the raw `skip` and `limit` parameters; each bad one adds its problem to
+    /// `errors` (both are reported when both are bad).
+    pub fn parse(skip: Option<&str>, limit: Option<&str>, errors: &mut Vec<FieldError>) -> Self {
+        let mut read = |name: &str, raw: Option<&str>, default: i64, max: i64| {
             let Some(raw) = raw else { return default };
-            integer_in_range(&raw, 0, max).unwrap_or_else(|kind| {
+            integer_in_range(raw, 0, max).unwrap_or_else(|kind| {
                 errors.push(FieldError::query(name, kind));
                 default
             })
         };
-        let page = Self {
+        Self {
             skip: read("skip", skip, 0, MAX_SAFE_INTEGER),
             limit: read("limit", limit, Self::DEFAULT_LIMIT, Self::MAX_LIMIT),
-        };
-        if errors.is_empty() {
-            Ok(page)
-        } else {
-            Err(errors)
         }
     }
 
@@ -56,12 +45,20 @@ mod tests {
     use super::*;
     use crate::domain::ErrorKind;
 
-    fn page(query: &[(&'static str, &'static str)]) -> Result<Page, Vec<FieldError>> {
-        Page::from_query(
+    fn page(query: &[(&str, &str)]) -> Result<Page, Vec<FieldError>> {
+        let value = |name: &str| {
             query
                 .iter()
-                .map(|(key, value)| (Cow::Borrowed(*key), Cow::Borrowed(*value))),
-        )
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| *value)
+        };
+        let mut errors = Vec::new();
+        let page = Page::parse(value("skip"), value("limit"), &mut errors);
+        if errors.is_empty() {
+            Ok(page)
+        } else {
+            Err(errors)
+        }
     }
 
     #[test]
@@ -116,10 +113,5 @@ mod tests {
 
         let codes: Vec<_> = errors.iter().map(|error| error.kind().code()).collect();
         assert_eq!(codes, ["int_parsing", "greater_than_equal"]);
-    }
-
-    #[test]
-    fn unrelated_parameters_are_ignored() {
-        assert!(page(&[("utm_source", "mail")]).is_ok());
     }
 }

@@ -14,6 +14,7 @@ const SERVER_FIELDS: [&str; 3] = ["id_segmento", "created_at", "updated_at"];
 
 /// A stored segment, as D1 returns it and as the API sends it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(utoipa::ToSchema))]
 pub struct Segmento {
     pub id_segmento: i64,
     pub nombre: String,

@@ -9,7 +9,11 @@ use crate::error::ApiError;
 const TEMPLATE: &str = include_str!("map.html");
 
 pub fn page(env: &Env) -> Result<Response, ApiError> {
-    let var = |name: &str| env.var(name).map(|value| value.to_string()).unwrap_or_default();
+    let var = |name: &str| {
+        env.var(name)
+            .map(|value| value.to_string())
+            .unwrap_or_default()
+    };
     let html = render(&var("MAP_TILE_URL"), &var("MAP_TILE_ATTRIBUTION"));
     Ok(Response::from_html(html)?)
 }

@@ -76,7 +76,7 @@ pub async fn dispatch(req: Request, env: &Env) -> Result<Response, ApiError> {
         (Route::Map, Method::Get | Method::Head) => map::page(env),
         (Route::Segmentos, Method::Get | Method::Head) => segmentos::list(&req, env).await,
         (Route::Segmentos, Method::Post) => segmentos::create(req, env).await,
-        (Route::Segmento(id), Method::Get | Method::Head) => segmentos::get(id, env).await,
+        (Route::Segmento(id), Method::Get | Method::Head) => segmentos::get(id, &req, env).await,
         (Route::Segmento(id), Method::Put | Method::Patch) => segmentos::update(id, req, env).await,
         (Route::Segmento(id), Method::Delete) => segmentos::delete(id, env).await,
         (route, _) => Err(ApiError::MethodNotAllowed {

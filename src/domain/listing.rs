@@ -1,0 +1,896 @@
+//! The query of the segment list: filters, order, keyset cursor, page and format. Raw
+//! query parameters ([`ListParams`]) become a [`ListQuery`] that holds only valid values,
+//! or every problem with them at once.
+
+use std::borrow::Cow;
+use std::fmt::Write;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize, Serializer};
+use serde_json::{json, Map, Value};
+
+use super::field_error::{ErrorKind, FieldError};
+use super::geo::{GeoBox, Near, Point};
+use super::pagination::Page;
+use super::segmento::Segmento;
+
+/// D1 refuses `LIKE` patterns longer than this many bytes (SQLite's
+/// `SQLITE_MAX_LIKE_PATTERN_LENGTH` as D1 sets it).
+pub const LIKE_PATTERN_MAX_BYTES: usize = 50;
+
+/// The query string of `GET /api/v1/segmentos` as sent: text until [`Self::parse`] reads
+/// it. Unknown parameters are ignored, as the FastAPI server did.
+#[derive(Debug, Default, Deserialize)]
+#[cfg_attr(test, derive(utoipa::IntoParams))]
+#[cfg_attr(test, into_params(parameter_in = Query))]
+pub struct ListParams {
+    /// Case-insensitive (ASCII) substring of `nombre`, `descripcion` or `ubicacion`. At most
+    /// 48 bytes of UTF-8, where `%`, `_` and `\` count twice (D1's 50-byte LIKE limit).
+    q: Option<String>,
+    /// Exact `ubicacion`.
+    ubicacion: Option<String>,
+    /// Only segments created after this RFC 3339 instant (exclusive).
+    #[cfg_attr(test, param(format = DateTime))]
+    created_after: Option<String>,
+    /// Only segments created before this RFC 3339 instant (exclusive).
+    #[cfg_attr(test, param(format = DateTime))]
+    created_before: Option<String>,
+    /// Only segments last updated after this RFC 3339 instant (exclusive).
+    #[cfg_attr(test, param(format = DateTime))]
+    updated_after: Option<String>,
+    /// Only segments last updated before this RFC 3339 instant (exclusive).
+    #[cfg_attr(test, param(format = DateTime))]
+    updated_before: Option<String>,
+    /// Comma list of `id_segmento`, `nombre`, `created_at`, `updated_at` (and `distance_m`
+    /// with `near`), each optionally prefixed with `-` for descending. Default: newest
+    /// first (`-id_segmento`), or nearest first with `near`.
+    #[cfg_attr(test, param(example = "-created_at,nombre"))]
+    sort: Option<String>,
+    /// `minLon,minLat,maxLon,maxLat` in degrees (CRS84). `minLon > maxLon` is a box that
+    /// crosses the antimeridian.
+    #[cfg_attr(test, param(example = "-64.3,-31.5,-64.1,-31.3"))]
+    bbox: Option<String>,
+    /// `lon,lat`: only segments within `radius_m` of this point, nearest first, each with
+    /// its `distance_m`. Requires `radius_m`.
+    #[cfg_attr(test, param(example = "-64.18,-31.41"))]
+    near: Option<String>,
+    /// Great-circle radius around `near`, in metres: more than 0, at most 1,000,000.
+    #[cfg_attr(test, param(value_type = Option<f64>))]
+    radius_m: Option<String>,
+    /// Opaque position from the `rel="next"` link of a previous page of the same order.
+    cursor: Option<String>,
+    /// Rows to skip (offset paging, kept for existing clients; `cursor` scales better).
+    #[cfg_attr(test, param(value_type = Option<u64>, minimum = 0))]
+    skip: Option<String>,
+    /// Page size, 0 to 1000 (default 100). 0 returns only the count.
+    #[cfg_attr(test, param(value_type = Option<u16>, minimum = 0, maximum = 1000))]
+    limit: Option<String>,
+    /// `json` (default) or `geojson`; overrides the `Accept` header.
+    #[cfg_attr(test, param(value_type = Option<Format>))]
+    format: Option<String>,
+}
+
+impl ListParams {
+    /// Reads query pairs; when a parameter repeats, the last value wins.
+    pub fn from_query<'a>(pairs: impl IntoIterator<Item = (Cow<'a, str>, Cow<'a, str>)>) -> Self {
+        let map: Map<String, Value> = pairs
+            .into_iter()
+            .map(|(key, value)| (key.into_owned(), Value::String(value.into_owned())))
+            .collect();
+        // Every field is optional text, so any map of strings deserializes.
+        serde_json::from_value(Value::Object(map)).unwrap_or_default()
+    }
+
+    /// `?format=` alone: a single segment takes no other parameter.
+    pub fn format(&self) -> Result<Option<Format>, FieldError> {
+        self.format
+            .as_deref()
+            .map(Format::parse)
+            .transpose()
+            .map_err(|kind| FieldError::query("format", kind))
+    }
+
+    /// The valid query, or one error per bad parameter.
+    pub fn parse(self) -> Result<ListQuery, Vec<FieldError>> {
+        let mut problems = Problems::default();
+        let search = problems.read("q", &self.q, like_pattern);
+        let created_after = problems.read("created_after", &self.created_after, after);
+        let created_before = problems.read("created_before", &self.created_before, before);
+        let updated_after = problems.read("updated_after", &self.updated_after, after);
+        let updated_before = problems.read("updated_before", &self.updated_before, before);
+        let bbox = problems.read("bbox", &self.bbox, GeoBox::parse);
+        let center = problems.read("near", &self.near, Point::parse);
+        let radius = problems.read("radius_m", &self.radius_m, Near::radius);
+        let near = match (&self.near, &self.radius_m, center, radius) {
+            (Some(_), None, ..) => problems.reject("radius_m", ErrorKind::Missing),
+            (None, Some(_), ..) => problems.reject(
+                "radius_m",
+                ErrorKind::value_error("radius_m applies only with near"),
+            ),
+            (.., Some(center), Some(radius)) => {
+                problems.check("radius_m", Near::new(center, radius))
+            }
+            _ => None,
+        };
+        let sort = problems.check(
+            "sort",
+            Sort::parse(self.sort.as_deref(), self.near.is_some()),
+        );
+        let cursor = match (&self.cursor, &sort) {
+            (Some(raw), Some(sort)) => problems.check("cursor", Cursor::decode(raw, sort)),
+            _ => None,
+        };
+        let format = self
+            .format()
+            .map_err(|error| problems.0.push(error))
+            .ok()
+            .flatten();
+        let page = Page::parse(self.skip.as_deref(), self.limit.as_deref(), &mut problems.0);
+        if !problems.0.is_empty() {
+            return Err(problems.0);
+        }
+        Ok(ListQuery {
+            filter: Filter {
+                search,
+                ubicacion: self.ubicacion,
+                created_after,
+                created_before,
+                updated_after,
+                updated_before,
+                bbox,
+                near,
+            },
+            sort: sort.unwrap_or_default(),
+            cursor,
+            page,
+            format,
+        })
+    }
+}
+
+/// The problems found so far with a query's parameters.
+#[derive(Default)]
+struct Problems(Vec<FieldError>);
+
+impl Problems {
+    /// The parsed value of an optional parameter; a bad one is recorded.
+    fn read<T>(
+        &mut self,
+        name: &str,
+        raw: &Option<String>,
+        parse: impl FnOnce(&str) -> Result<T, ErrorKind>,
+    ) -> Option<T> {
+        self.check(name, parse(raw.as_deref()?))
+    }
+
+    fn check<T>(&mut self, name: &str, result: Result<T, ErrorKind>) -> Option<T> {
+        result.map_err(|kind| self.reject::<T>(name, kind)).ok()
+    }
+
+    fn reject<T>(&mut self, name: &str, kind: ErrorKind) -> Option<T> {
+        self.0.push(FieldError::query(name, kind));
+        None
+    }
+}
+
+/// A valid list query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListQuery {
+    pub filter: Filter,
+    pub sort: Sort,
+    /// Where the previous page ended; the page starts after it.
+    pub cursor: Option<Cursor>,
+    pub page: Page,
+    /// The format asked for with `?format=`; `None` leaves it to `Accept`.
+    pub format: Option<Format>,
+}
+
+/// Which segments a list holds. Every condition must hold.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Filter {
+    /// A `LIKE` pattern (`%text%`, wildcards escaped with `\`) for `q`.
+    pub search: Option<String>,
+    pub ubicacion: Option<String>,
+    /// Instants as stored (RFC 3339 UTC, milliseconds), so they compare as text.
+    pub created_after: Option<String>,
+    pub created_before: Option<String>,
+    pub updated_after: Option<String>,
+    pub updated_before: Option<String>,
+    pub bbox: Option<GeoBox>,
+    pub near: Option<Near>,
+}
+
+/// `q` as a substring `LIKE` pattern, within D1's pattern limit.
+fn like_pattern(q: &str) -> Result<String, ErrorKind> {
+    let mut pattern = String::with_capacity(q.len() + 2);
+    pattern.push('%');
+    for c in q.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    if pattern.len() > LIKE_PATTERN_MAX_BYTES {
+        return Err(ErrorKind::value_error(format!(
+            "q is too long: at most {} bytes of UTF-8, where %, _ and \\ count twice",
+            LIKE_PATTERN_MAX_BYTES - 2
+        )));
+    }
+    Ok(pattern)
+}
+
+/// Which way an instant finer than a millisecond moves to meet the stored precision, so
+/// that "after" and "before" stay exact: after `t` is after `floor(t)`, before `t` is
+/// before `ceil(t)`.
+#[derive(Clone, Copy)]
+enum Rounding {
+    Down,
+    Up,
+}
+
+/// An RFC 3339 instant, in the stored format. A `+` in an offset arrives as a space when
+/// the client forgot to percent-encode it; that one mistake is forgiven.
+fn after(raw: &str) -> Result<String, ErrorKind> {
+    instant(raw, Rounding::Down)
+}
+
+fn before(raw: &str) -> Result<String, ErrorKind> {
+    instant(raw, Rounding::Up)
+}
+
+fn instant(raw: &str, rounding: Rounding) -> Result<String, ErrorKind> {
+    let parsed = DateTime::parse_from_rfc3339(raw).or_else(|error| {
+        let offset_at = raw.len().checked_sub(6).filter(|_| raw.len() > 20);
+        match offset_at {
+            Some(at) if raw.as_bytes()[at] == b' ' => {
+                DateTime::parse_from_rfc3339(&format!("{}+{}", &raw[..at], &raw[at + 1..]))
+            }
+            _ => Err(error),
+        }
+    });
+    let instant = parsed
+        .map_err(|_| ErrorKind::DatetimeParsing {
+            error: "expected RFC 3339 such as 2026-01-31T12:00:00Z",
+        })?
+        .with_timezone(&Utc);
+    let mut millis = instant.timestamp_millis();
+    if matches!(rounding, Rounding::Up) && instant.timestamp_subsec_nanos() % 1_000_000 != 0 {
+        millis += 1;
+    }
+    let rounded = DateTime::from_timestamp_millis(millis).ok_or(ErrorKind::DatetimeParsing {
+        error: "out of range",
+    })?;
+    Ok(rounded.to_rfc3339_opts(SecondsFormat::Millis, true))
+}
+
+/// A field the list can be ordered by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortField {
+    IdSegmento,
+    Nombre,
+    CreatedAt,
+    UpdatedAt,
+    /// Only with `near`.
+    DistanceM,
+}
+
+impl SortField {
+    const ALL: [Self; 5] = [
+        Self::IdSegmento,
+        Self::Nombre,
+        Self::CreatedAt,
+        Self::UpdatedAt,
+        Self::DistanceM,
+    ];
+
+    /// The parameter's name for the field, which is also its column.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::IdSegmento => "id_segmento",
+            Self::Nombre => "nombre",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::DistanceM => "distance_m",
+        }
+    }
+
+    /// This field of a listed row, as a cursor records it.
+    fn value_of(self, row: &Listed) -> Value {
+        let segmento = &row.segmento;
+        match self {
+            Self::IdSegmento => json!(segmento.id_segmento),
+            Self::Nombre => json!(segmento.nombre),
+            Self::CreatedAt => json!(segmento.created_at),
+            Self::UpdatedAt => json!(segmento.updated_at),
+            Self::DistanceM => json!(row.distance_m),
+        }
+    }
+
+    fn accepts(self, value: &Value) -> bool {
+        match self {
+            Self::IdSegmento => value.is_i64(),
+            Self::Nombre | Self::CreatedAt | Self::UpdatedAt => value.is_string(),
+            Self::DistanceM => value.is_f64() || value.is_i64(),
+        }
+    }
+}
+
+/// One field of an order, ascending or descending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SortKey {
+    pub field: SortField,
+    pub descending: bool,
+}
+
+/// A total order of the list: the requested fields, then `id_segmento` to break ties, so
+/// that every row has a unique position a cursor can point at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sort(Vec<SortKey>);
+
+impl Default for Sort {
+    /// Newest first: ids only grow, so this is creation order.
+    fn default() -> Self {
+        Self(vec![SortKey {
+            field: SortField::IdSegmento,
+            descending: true,
+        }])
+    }
+}
+
+impl Sort {
+    fn parse(raw: Option<&str>, near: bool) -> Result<Self, ErrorKind> {
+        let Some(raw) = raw else {
+            return Ok(if near {
+                Self::nearest_first()
+            } else {
+                Self::default()
+            });
+        };
+        let mut keys: Vec<SortKey> = Vec::new();
+        for item in raw.split(',').map(str::trim) {
+            let (descending, name) = match item.strip_prefix('-') {
+                Some(name) => (true, name),
+                None => (false, item),
+            };
+            let field = SortField::ALL
+                .into_iter()
+                .find(|field| field.name() == name)
+                .ok_or_else(|| unknown_sort_field(item))?;
+            if field == SortField::DistanceM && !near {
+                return Err(ErrorKind::value_error("distance_m applies only with near"));
+            }
+            if keys.iter().any(|key| key.field == field) {
+                return Err(ErrorKind::value_error(format!("'{name}' is listed twice")));
+            }
+            keys.push(SortKey { field, descending });
+        }
+        Ok(Self::with_tie_break(keys))
+    }
+
+    fn nearest_first() -> Self {
+        Self::with_tie_break(vec![SortKey {
+            field: SortField::DistanceM,
+            descending: false,
+        }])
+    }
+
+    /// Appends `id_segmento` unless present, in the direction of the last key (so an index
+    /// on that key, which ends in the rowid, serves the whole order).
+    fn with_tie_break(mut keys: Vec<SortKey>) -> Self {
+        if let Some(last) = keys.last().copied() {
+            if !keys.iter().any(|key| key.field == SortField::IdSegmento) {
+                keys.push(SortKey {
+                    field: SortField::IdSegmento,
+                    descending: last.descending,
+                });
+            }
+        }
+        Self(keys)
+    }
+
+    pub fn keys(&self) -> &[SortKey] {
+        &self.0
+    }
+
+    /// `-created_at,-id_segmento`: what a cursor is bound to.
+    fn canonical(&self) -> String {
+        let mut text = String::new();
+        for (index, key) in self.0.iter().enumerate() {
+            let separator = if index == 0 { "" } else { "," };
+            let sign = if key.descending { "-" } else { "" };
+            let _ = write!(text, "{separator}{sign}{}", key.field.name());
+        }
+        text
+    }
+}
+
+fn unknown_sort_field(item: &str) -> ErrorKind {
+    ErrorKind::value_error(format!(
+        "unknown sort field '{item}': use id_segmento, nombre, created_at, updated_at \
+         (or distance_m with near), each optionally prefixed with '-'"
+    ))
+}
+
+/// The sort-key values of the last row of a page: the next page starts after them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cursor(Vec<Value>);
+
+impl Cursor {
+    /// The cursor pointing just after `row` in `sort` order.
+    pub fn after(row: &Listed, sort: &Sort) -> String {
+        let key: Vec<Value> = sort
+            .keys()
+            .iter()
+            .map(|key| key.field.value_of(row))
+            .collect();
+        let token = json!({ "s": sort.canonical(), "k": key });
+        URL_SAFE_NO_PAD.encode(token.to_string())
+    }
+
+    fn decode(raw: &str, sort: &Sort) -> Result<Self, ErrorKind> {
+        #[derive(Deserialize)]
+        struct Token {
+            s: String,
+            k: Vec<Value>,
+        }
+        let token: Token = URL_SAFE_NO_PAD
+            .decode(raw.trim())
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .ok_or_else(|| invalid_cursor("it is not one this API made"))?;
+        if token.s != sort.canonical() {
+            return Err(invalid_cursor("it belongs to a different sort"));
+        }
+        let fits = token.k.len() == sort.keys().len()
+            && sort
+                .keys()
+                .iter()
+                .zip(&token.k)
+                .all(|(key, value)| key.field.accepts(value));
+        if !fits {
+            return Err(invalid_cursor("it is not one this API made"));
+        }
+        Ok(Self(token.k))
+    }
+
+    /// One value per key of the sort the cursor was checked against.
+    pub fn values(&self) -> &[Value] {
+        &self.0
+    }
+}
+
+fn invalid_cursor(why: &str) -> ErrorKind {
+    ErrorKind::value_error(format!(
+        "invalid cursor ({why}); use the rel=\"next\" link of the previous page"
+    ))
+}
+
+/// The representation a list or a segment is sent in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(test, derive(utoipa::ToSchema))]
+#[cfg_attr(test, schema(rename_all = "lowercase"))]
+pub enum Format {
+    /// `application/json`: the segment, or an array of them.
+    Json,
+    /// `application/geo+json`: a Feature, or a FeatureCollection (RFC 7946).
+    GeoJson,
+}
+
+impl Format {
+    fn parse(raw: &str) -> Result<Self, ErrorKind> {
+        match raw {
+            "json" => Ok(Self::Json),
+            "geojson" => Ok(Self::GeoJson),
+            _ => Err(ErrorKind::LiteralError {
+                expected: &["json", "geojson"],
+            }),
+        }
+    }
+
+    /// `?format=` when given, else the client's `Accept`: GeoJSON when it asks for
+    /// `application/geo+json` at least as much as for JSON.
+    pub fn negotiate(asked: Option<Self>, accept: Option<&str>) -> Self {
+        if let Some(format) = asked {
+            return format;
+        }
+        let quality = |wanted: &str| -> Option<f32> {
+            accept?
+                .split(',')
+                .filter_map(|range| {
+                    let mut parts = range.split(';').map(str::trim);
+                    let media = parts.next()?;
+                    media.eq_ignore_ascii_case(wanted).then(|| {
+                        parts
+                            .find_map(|param| param.strip_prefix("q="))
+                            .and_then(|q| q.parse().ok())
+                            .unwrap_or(1.0)
+                    })
+                })
+                .reduce(f32::max)
+        };
+        match (quality("application/geo+json"), quality("application/json")) {
+            (Some(geo), json) if geo > 0.0 && geo >= json.unwrap_or(0.0) => Self::GeoJson,
+            _ => Self::Json,
+        }
+    }
+}
+
+/// A row of a list: the segment, and its distance when the list is `near` a point.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(test, derive(utoipa::ToSchema))]
+pub struct Listed {
+    #[serde(flatten)]
+    pub segmento: Segmento,
+    /// Great-circle distance from `near` in metres, in `near` lists only. (Kept exact, as
+    /// SQL computed it, because a cursor must repeat it bit for bit; sent rounded.)
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "to_millimetres"
+    )]
+    pub distance_m: Option<f64>,
+}
+
+impl From<Segmento> for Listed {
+    fn from(segmento: Segmento) -> Self {
+        Self {
+            segmento,
+            distance_m: None,
+        }
+    }
+}
+
+/// Distances are sent rounded to the millimetre; more digits would be noise.
+fn to_millimetres<S: Serializer>(distance: &Option<f64>, serializer: S) -> Result<S::Ok, S::Error> {
+    distance
+        .map(|metres| (metres * 1000.0).round() / 1000.0)
+        .serialize(serializer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(pairs: &[(&str, &str)]) -> Result<ListQuery, Vec<FieldError>> {
+        ListParams::from_query(
+            pairs
+                .iter()
+                .map(|(key, value)| (Cow::Owned(key.to_string()), Cow::Owned(value.to_string()))),
+        )
+        .parse()
+    }
+
+    /// `(parameter, type)` of each error.
+    fn problems(pairs: &[(&str, &str)]) -> Vec<(String, &'static str)> {
+        query(pairs)
+            .unwrap_err()
+            .iter()
+            .map(|error| {
+                let value = serde_json::to_value(error).unwrap();
+                (
+                    value["loc"][1].as_str().unwrap().to_owned(),
+                    error.kind().code(),
+                )
+            })
+            .collect()
+    }
+
+    fn sort_of(raw: &str) -> Sort {
+        query(&[("sort", raw)]).unwrap().sort
+    }
+
+    fn listed(id: i64, nombre: &str, distance_m: Option<f64>) -> Listed {
+        Listed {
+            segmento: Segmento {
+                id_segmento: id,
+                nombre: nombre.into(),
+                descripcion: None,
+                longitud: 0.0,
+                latitud: 0.0,
+                ubicacion: None,
+                created_at: "2026-11-22T10:00:00.000Z".into(),
+                updated_at: "2026-11-22T10:00:00.000Z".into(),
+            },
+            distance_m,
+        }
+    }
+
+    #[test]
+    fn no_parameters_list_everything_newest_first() {
+        let query = query(&[]).unwrap();
+
+        assert_eq!(query.filter, Filter::default());
+        assert_eq!(query.sort, Sort::default());
+        assert_eq!(query.sort.canonical(), "-id_segmento");
+        assert_eq!((query.page.skip(), query.page.limit()), (0, 100));
+    }
+
+    #[test]
+    fn unknown_parameters_are_ignored_and_the_last_repeat_wins() {
+        let query = query(&[("limit", "5"), ("utm_source", "mail"), ("limit", "7")]).unwrap();
+
+        assert_eq!(query.page.limit(), 7);
+    }
+
+    #[test]
+    fn q_becomes_a_substring_pattern_with_its_wildcards_escaped() {
+        let filter = query(&[("q", r"50%_off\")]).unwrap().filter;
+
+        assert_eq!(filter.search.as_deref(), Some(r"%50\%\_off\\%"));
+    }
+
+    #[test]
+    fn a_q_of_48_bytes_fits_the_like_limit_and_49_does_not() {
+        assert!(query(&[("q", &"a".repeat(48))]).is_ok());
+
+        assert_eq!(
+            problems(&[("q", &"a".repeat(49))]),
+            [("q".into(), "value_error")]
+        );
+    }
+
+    #[test]
+    fn escaped_and_multibyte_characters_count_their_bytes_against_the_limit() {
+        assert_eq!(
+            problems(&[("q", &"%".repeat(25))]),
+            [("q".into(), "value_error")]
+        );
+        // "ó" is two bytes: 24 of them are 48 bytes.
+        assert!(query(&[("q", &"ó".repeat(24))]).is_ok());
+        assert_eq!(
+            problems(&[("q", &"ó".repeat(25))]),
+            [("q".into(), "value_error")]
+        );
+    }
+
+    #[test]
+    fn instants_are_normalised_to_stored_utc_milliseconds() {
+        let filter = query(&[
+            ("created_after", "2026-11-22T12:00:00+02:00"),
+            ("updated_before", "2026-11-22T10:00:00.5Z"),
+        ])
+        .unwrap()
+        .filter;
+
+        assert_eq!(
+            filter.created_after.as_deref(),
+            Some("2026-11-22T10:00:00.000Z")
+        );
+        assert_eq!(
+            filter.updated_before.as_deref(),
+            Some("2026-11-22T10:00:00.500Z")
+        );
+    }
+
+    #[test]
+    fn sub_millisecond_bounds_round_outwards_so_after_and_before_stay_exclusive() {
+        let filter = query(&[
+            ("created_after", "2026-11-22T10:00:00.0004Z"),
+            ("created_before", "2026-11-22T10:00:00.0004Z"),
+        ])
+        .unwrap()
+        .filter;
+
+        assert_eq!(
+            filter.created_after.as_deref(),
+            Some("2026-11-22T10:00:00.000Z")
+        );
+        assert_eq!(
+            filter.created_before.as_deref(),
+            Some("2026-11-22T10:00:00.001Z")
+        );
+    }
+
+    #[test]
+    fn an_offset_whose_plus_was_decoded_as_a_space_is_forgiven() {
+        let filter = query(&[("created_after", "2026-11-22T12:00:00 02:00")])
+            .unwrap()
+            .filter;
+
+        assert_eq!(
+            filter.created_after.as_deref(),
+            Some("2026-11-22T10:00:00.000Z")
+        );
+    }
+
+    #[test]
+    fn a_date_without_a_time_or_zone_is_rejected() {
+        assert_eq!(
+            problems(&[
+                ("created_after", "2026-11-22"),
+                ("updated_before", "2026-11-22T10:00:00")
+            ]),
+            [
+                ("created_after".into(), "datetime_parsing"),
+                ("updated_before".into(), "datetime_parsing")
+            ]
+        );
+    }
+
+    #[test]
+    fn sort_fields_keep_their_order_and_end_with_an_id_tie_break() {
+        let sort = sort_of("-created_at,nombre");
+
+        assert_eq!(sort.canonical(), "-created_at,nombre,id_segmento");
+    }
+
+    #[test]
+    fn the_tie_break_follows_the_direction_of_the_last_field() {
+        assert_eq!(sort_of("-nombre").canonical(), "-nombre,-id_segmento");
+        assert_eq!(
+            sort_of("id_segmento,nombre").canonical(),
+            "id_segmento,nombre"
+        );
+    }
+
+    #[test]
+    fn an_unknown_a_repeated_or_an_empty_sort_field_is_rejected() {
+        for raw in [
+            "longitud",
+            "nombre,nombre",
+            "nombre,",
+            "",
+            "--nombre",
+            "distance_m",
+        ] {
+            assert_eq!(
+                problems(&[("sort", raw)]),
+                [("sort".into(), "value_error")],
+                "{raw}"
+            );
+        }
+    }
+
+    #[test]
+    fn near_orders_by_distance_unless_told_otherwise() {
+        let near = [("near", "-64.18,-31.41"), ("radius_m", "5000")];
+        let by_default = query(&near).unwrap().sort;
+        let explicit = query(&[near[0], near[1], ("sort", "-distance_m")])
+            .unwrap()
+            .sort;
+
+        assert_eq!(by_default.canonical(), "distance_m,id_segmento");
+        assert_eq!(explicit.canonical(), "-distance_m,-id_segmento");
+    }
+
+    #[test]
+    fn near_needs_a_radius_and_a_radius_needs_near() {
+        assert_eq!(
+            problems(&[("near", "1,2")]),
+            [("radius_m".into(), "missing")]
+        );
+        assert_eq!(
+            problems(&[("radius_m", "10")]),
+            [("radius_m".into(), "value_error")]
+        );
+    }
+
+    #[test]
+    fn a_radius_above_1000_km_is_rejected() {
+        assert_eq!(
+            problems(&[("near", "1,2"), ("radius_m", "1000001")]),
+            [("radius_m".into(), "less_than_equal")]
+        );
+    }
+
+    #[test]
+    fn every_bad_parameter_is_reported_at_once() {
+        let found = problems(&[
+            ("bbox", "1,2,3"),
+            ("near", "x,y"),
+            ("radius_m", "far"),
+            ("format", "xml"),
+            ("limit", "5000"),
+        ]);
+
+        assert_eq!(
+            found,
+            [
+                ("bbox".into(), "value_error"),
+                ("near".into(), "value_error"),
+                ("radius_m".into(), "float_parsing"),
+                ("format".into(), "literal_error"),
+                ("limit".into(), "less_than_equal"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_cursor_round_trips_for_its_own_sort() {
+        let sort = sort_of("-nombre");
+        let token = Cursor::after(&listed(7, "Ruta 9", None), &sort);
+
+        let cursor = query(&[("sort", "-nombre"), ("cursor", &token)])
+            .unwrap()
+            .cursor;
+
+        assert_eq!(cursor, Some(Cursor(vec![json!("Ruta 9"), json!(7)])));
+    }
+
+    #[test]
+    fn a_distance_cursor_keeps_the_exact_distance() {
+        let near = [("near", "0,0"), ("radius_m", "5000")];
+        let sort = query(&near).unwrap().sort;
+        let exact = 1_234.567_890_123_456_7;
+        let token = Cursor::after(&listed(3, "x", Some(exact)), &sort);
+
+        let cursor = query(&[near[0], near[1], ("cursor", &token)])
+            .unwrap()
+            .cursor
+            .unwrap();
+
+        assert_eq!(cursor.values()[0].as_f64(), Some(exact));
+    }
+
+    #[test]
+    fn a_cursor_of_another_sort_or_a_made_up_one_is_rejected() {
+        let token = Cursor::after(&listed(7, "Ruta 9", None), &sort_of("-nombre"));
+        let forged = URL_SAFE_NO_PAD.encode(r#"{"s":"-id_segmento","k":["7"]}"#);
+
+        for (sort, cursor) in [
+            ("nombre", token.as_str()),
+            ("-id_segmento", "bm9wZQ"),
+            ("-id_segmento", &forged),
+        ] {
+            assert_eq!(
+                problems(&[("sort", sort), ("cursor", cursor)]),
+                [("cursor".into(), "value_error")],
+                "{cursor}"
+            );
+        }
+    }
+
+    #[test]
+    fn format_is_json_or_geojson() {
+        assert_eq!(
+            query(&[("format", "geojson")]).unwrap().format,
+            Some(Format::GeoJson)
+        );
+        assert_eq!(
+            problems(&[("format", "GeoJSON")]),
+            [("format".into(), "literal_error")]
+        );
+    }
+
+    #[test]
+    fn geojson_is_negotiated_from_accept_unless_format_says_otherwise() {
+        let geo = Some("application/geo+json");
+
+        assert_eq!(Format::negotiate(None, geo), Format::GeoJson);
+        assert_eq!(Format::negotiate(Some(Format::Json), geo), Format::Json);
+        assert_eq!(Format::negotiate(None, None), Format::Json);
+        assert_eq!(Format::negotiate(None, Some("*/*")), Format::Json);
+        assert_eq!(
+            Format::negotiate(None, Some("application/json, application/geo+json;q=0.5")),
+            Format::Json
+        );
+        assert_eq!(
+            Format::negotiate(None, Some("application/json;q=0.9, application/geo+json")),
+            Format::GeoJson
+        );
+        assert_eq!(
+            Format::negotiate(None, Some("application/geo+json;q=0")),
+            Format::Json
+        );
+    }
+
+    #[test]
+    fn a_listed_distance_is_sent_to_the_millimetre() {
+        let row = listed(1, "x", Some(1_234.567_89));
+
+        let value = serde_json::to_value(&row).unwrap();
+
+        assert_eq!(value["distance_m"], json!(1234.568));
+        assert_eq!(value["id_segmento"], json!(1));
+    }
+
+    #[test]
+    fn a_row_outside_a_near_query_carries_no_distance_field() {
+        let value = serde_json::to_value(listed(1, "x", None)).unwrap();
+
+        assert!(value.get("distance_m").is_none());
+    }
+}
