@@ -33,9 +33,24 @@ pub enum ApiError {
 #[derive(Debug, Serialize)]
 #[serde(untagged)]
 pub enum ErrorBody<'a> {
-    Message { detail: String },
-    Fields { detail: &'a [FieldError] },
+    Message(ErrorMessage),
+    Fields(ValidationErrors<'a>),
     Health(DatabaseReport<'a>),
+}
+
+/// Every error but a `422` (and the health check's `503`): one sentence.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(utoipa::ToSchema))]
+pub struct ErrorMessage {
+    /// What went wrong, for people; never internals.
+    detail: String,
+}
+
+/// A `422`: every problem with the request's input, in FastAPI's (pydantic v2) shape.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(utoipa::ToSchema))]
+pub struct ValidationErrors<'a> {
+    detail: &'a [FieldError],
 }
 
 impl ApiError {
@@ -55,7 +70,9 @@ impl ApiError {
     /// health check's own shape for 503.
     pub fn body(&self) -> ErrorBody<'_> {
         let detail = match self {
-            Self::Validation(errors) => return ErrorBody::Fields { detail: errors },
+            Self::Validation(errors) => {
+                return ErrorBody::Fields(ValidationErrors { detail: errors })
+            }
             Self::DatabaseUnhealthy { reason, .. } => {
                 return ErrorBody::Health(DatabaseReport::disconnected(reason))
             }
@@ -70,7 +87,7 @@ impl ApiError {
             }
             Self::Internal(_) => "Internal Server Error".to_owned(),
         };
-        ErrorBody::Message { detail }
+        ErrorBody::Message(ErrorMessage { detail })
     }
 
     /// What the request log records beyond the status, if anything.

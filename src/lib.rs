@@ -8,6 +8,8 @@ mod domain;
 mod error;
 mod http;
 mod log;
+#[cfg(test)]
+mod openapi;
 mod routes;
 
 use worker::{console_log, event, Context, Date, Env, Request, Response, Result};

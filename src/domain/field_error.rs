@@ -231,6 +231,52 @@ impl Serialize for FieldError {
     }
 }
 
+/// The schema of the custom serialization above, for the OpenAPI document.
+#[cfg(test)]
+impl utoipa::PartialSchema for FieldError {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Type};
+        let text = |description: &str| {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .description(Some(description))
+        };
+        let loc_item = OneOfBuilder::new()
+            .item(ObjectBuilder::new().schema_type(Type::String))
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .minimum(Some(0)),
+            );
+        ObjectBuilder::new()
+            .description(Some("One problem with one input value."))
+            .property(
+                "type",
+                text("Machine-readable kind, as pydantic names it (`missing`, `string_too_long`, `value_error`, ...)."),
+            )
+            .property(
+                "loc",
+                ArrayBuilder::new()
+                    .items(loc_item)
+                    .description(Some("Where: `body`, `query` or `path`, then the field or parameter name, or a byte offset into an unreadable body.")),
+            )
+            .property("msg", text("For people."))
+            .property(
+                "ctx",
+                ObjectBuilder::new()
+                    .schema_type(Type::Object)
+                    .description(Some("The limit or reason behind the message, when there is one.")),
+            )
+            .required("type")
+            .required("loc")
+            .required("msg")
+            .into()
+    }
+}
+
+#[cfg(test)]
+impl utoipa::ToSchema for FieldError {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 /// `GET /health`: liveness, with no I/O behind it.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(utoipa::ToSchema))]
 pub struct Liveness {
     status: &'static str,
     /// RFC 3339 UTC, milliseconds.
@@ -34,12 +35,14 @@ fn rfc3339(unix_ms: u64) -> String {
 
 /// `GET /health/database`.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(utoipa::ToSchema))]
 pub struct DatabaseReport<'a> {
     status: &'static str,
     database: DatabaseState<'a>,
 }
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(utoipa::ToSchema))]
 struct DatabaseState<'a> {
     status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]

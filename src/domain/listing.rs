@@ -520,12 +520,13 @@ impl Format {
 
 /// A row of a list: the segment, and its distance when the list is `near` a point.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[cfg_attr(test, derive(utoipa::ToSchema))]
+#[cfg_attr(test, derive(utoipa::ToSchema), schema(as = SegmentoListItem))]
 pub struct Listed {
     #[serde(flatten)]
     pub segmento: Segmento,
-    /// Great-circle distance from `near` in metres, in `near` lists only. (Kept exact, as
-    /// SQL computed it, because a cursor must repeat it bit for bit; sent rounded.)
+    /// Metres from the `near` point along the great circle, to the millimetre; only in
+    /// `near` lists.
+    // Kept exact, as SQL computed it (a cursor must repeat it bit for bit); sent rounded.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",

@@ -52,24 +52,43 @@ impl SegmentoId {
 /// The JSON body of a create or an update, exactly as sent. Every field tolerates any
 /// JSON value so that all problems are found in one pass (see [`super::input`]).
 #[derive(Debug, Default, Deserialize, Validate)]
+#[cfg_attr(
+    test,
+    derive(utoipa::ToSchema),
+    schema(
+        as = SegmentoCreate,
+        description = "A new segment. Unknown fields are refused (422); `id_segmento`, \
+            `created_at` and `updated_at` are accepted and ignored, as the server sets them."
+    )
+)]
 pub struct SegmentoPayload {
+    /// Name of the segment; not blank.
     #[serde(default)]
     #[validate(length(max = 200), custom(function = "not_blank"))]
+    #[cfg_attr(test, schema(value_type = String, required = true, min_length = 1, max_length = 200))]
     nombre: Field<String>,
     #[serde(default)]
     #[validate(length(max = 2000))]
+    #[cfg_attr(test, schema(value_type = Option<String>, max_length = 2000))]
     descripcion: Field<String>,
+    /// Degrees east, WGS 84.
     #[serde(default)]
     #[validate(range(min = -180.0, max = 180.0), custom(function = "finite"))]
+    #[cfg_attr(test, schema(value_type = f64, required = true, minimum = -180, maximum = 180))]
     longitud: Field<f64>,
+    /// Degrees north, WGS 84.
     #[serde(default)]
     #[validate(range(min = -90.0, max = 90.0), custom(function = "finite"))]
+    #[cfg_attr(test, schema(value_type = f64, required = true, minimum = -90, maximum = 90))]
     latitud: Field<f64>,
+    /// Where the segment is (a city, a district).
     #[serde(default)]
     #[validate(length(max = 200))]
+    #[cfg_attr(test, schema(value_type = Option<String>, max_length = 200))]
     ubicacion: Field<String>,
     /// Every other key, reported as unknown unless it is a server-owned field.
     #[serde(flatten)]
+    #[cfg_attr(test, schema(ignore))]
     other: BTreeMap<String, IgnoredAny>,
 }
 
@@ -141,11 +160,25 @@ impl NewSegmento {
 /// A valid partial update. `None` leaves a field as it is; for the nullable fields
 /// `Some(None)` clears it. Only [`SegmentoPayload::into_patch`] makes one.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(
+    test,
+    derive(utoipa::ToSchema),
+    schema(
+        as = SegmentoUpdate,
+        description = "Changes to a segment: only the fields sent change; `descripcion` and \
+            `ubicacion` may be `null` to clear them. Unknown fields are refused (422)."
+    )
+)]
 pub struct SegmentoPatch {
+    #[cfg_attr(test, schema(value_type = String, min_length = 1, max_length = 200))]
     nombre: Option<String>,
+    #[cfg_attr(test, schema(value_type = Option<String>, max_length = 2000))]
     descripcion: Option<Option<String>>,
+    #[cfg_attr(test, schema(value_type = f64, minimum = -180, maximum = 180))]
     longitud: Option<f64>,
+    #[cfg_attr(test, schema(value_type = f64, minimum = -90, maximum = 90))]
     latitud: Option<f64>,
+    #[cfg_attr(test, schema(value_type = Option<String>, max_length = 200))]
     ubicacion: Option<Option<String>>,
 }
 

@@ -18,12 +18,35 @@ pub fn mark_isolate_start(now_ms: u64) {
     ISOLATE_STARTED_MS.get_or_init(|| now_ms);
 }
 
+/// Liveness: the worker answers.
+#[cfg_attr(test, utoipa::path(
+    get,
+    path = "/health",
+    tag = "health",
+    responses((status = 200, description = "The worker is up (no I/O behind this answer)",
+        body = crate::domain::health::Liveness,
+        headers(("cache-control" = String, description = "`no-store`")))),
+))]
 pub fn liveness() -> Result<Response, ApiError> {
     let now_ms = Date::now().as_millis();
     let started_ms = ISOLATE_STARTED_MS.get().copied().unwrap_or(now_ms);
     Ok(json_response(200, &Liveness::at(now_ms, started_ms))?)
 }
 
+/// Readiness: the database answers a query.
+#[cfg_attr(test, utoipa::path(
+    get,
+    path = "/health/database",
+    tag = "health",
+    responses(
+        (status = 200, description = "The database answers a query",
+            body = crate::domain::health::DatabaseReport,
+            headers(("cache-control" = String, description = "`no-store`"))),
+        (status = 503, description = "The database does not answer (or is not migrated); `database.error` says why in a few words",
+            body = crate::domain::health::DatabaseReport,
+            headers(("cache-control" = String, description = "`no-store`"))),
+    ),
+))]
 pub async fn database(env: &Env) -> Result<Response, ApiError> {
     let started_ms = Date::now().as_millis();
     db::ping(env).await?;

@@ -8,6 +8,14 @@ use crate::error::ApiError;
 
 const TEMPLATE: &str = include_str!("map.html");
 
+/// Map of the segments.
+#[cfg_attr(test, utoipa::path(
+    get,
+    path = "/map",
+    tag = "pages",
+    responses((status = 200, description = "An HTML map of the segments in view, fed by the GeoJSON list",
+        content_type = "text/html", body = String)),
+))]
 pub fn page(env: &Env) -> Result<Response, ApiError> {
     let var = |name: &str| {
         env.var(name)

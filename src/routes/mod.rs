@@ -1,8 +1,8 @@
 //! Thin handlers: parse the request, call the database, shape the response.
 
-mod health;
-mod map;
-mod segmentos;
+pub(crate) mod health;
+pub(crate) mod map;
+pub(crate) mod segmentos;
 
 pub use health::mark_isolate_start;
 

@@ -1,0 +1,180 @@
+//! The OpenAPI 3.1 document of the API, generated from the handlers' annotations and the
+//! types they send and receive, so it cannot drift from the code.
+//!
+//! It is published as a static asset, `public/openapi.json` (served at `/openapi.json` and
+//! rendered by `/docs`): generating it costs the wasm build nothing. `cargo test` fails
+//! when the published file is not what the code generates; `npm run openapi` rewrites it.
+//! The integration tests then check the live worker's responses against the published file
+//! (`tests/openapi.test.mjs`).
+
+use utoipa::openapi::path::{HttpMethod, OperationBuilder};
+use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::schema::{ObjectBuilder, Type};
+use utoipa::openapi::{ContentBuilder, Header, OpenApi as Document, RefOr};
+use utoipa::{Modify, OpenApi};
+
+use crate::domain::geojson::{Feature, FeatureCollection};
+use crate::domain::health::{DatabaseReport, Liveness};
+use crate::domain::{FieldError, Format, Listed, Segmento, SegmentoPatch, SegmentoPayload};
+use crate::error::{ErrorMessage, ValidationErrors};
+use crate::routes;
+
+const PUBLISHED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/public/openapi.json");
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "RecWay Edge API",
+        description = "Road segments of the RecWay road-quality service: create, read, update, \
+            delete, and list them with filters, geographic queries, keyset paging and GeoJSON. \
+            A segment's URL also answers with a trailing slash (`/api/v1/segmentos/`), as the \
+            FastAPI server did. Every response carries `X-Request-Id`.",
+        license(name = "MIT"),
+    ),
+    paths(
+        routes::segmentos::list,
+        routes::segmentos::create,
+        routes::segmentos::get,
+        routes::segmentos::update,
+        routes::segmentos::delete,
+        routes::health::liveness,
+        routes::health::database,
+        routes::map::page,
+    ),
+    components(schemas(
+        Segmento,
+        Listed,
+        SegmentoPayload,
+        SegmentoPatch,
+        Feature,
+        FeatureCollection,
+        Format,
+        FieldError,
+        ValidationErrors,
+        ErrorMessage,
+        Liveness,
+        DatabaseReport,
+    )),
+    tags(
+        (name = "segmentos", description = "Road segments"),
+        (name = "health", description = "For uptime monitors; never cached"),
+        (name = "pages", description = "Pages for people, served as static assets where they can be"),
+    ),
+    modifiers(&StaticPages, &RequestId),
+)]
+struct ApiDoc;
+
+/// The document, as published.
+fn document() -> String {
+    ApiDoc::openapi()
+        .to_pretty_json()
+        .expect("the document serializes")
+        + "\n"
+}
+
+/// The endpoints served from `public/` rather than by a handler.
+struct StaticPages;
+
+impl Modify for StaticPages {
+    fn modify(&self, openapi: &mut Document) {
+        let pages = [
+            (
+                "/openapi.json",
+                "This document (OpenAPI 3.1)",
+                "application/json",
+            ),
+            (
+                "/docs",
+                "Interactive API reference (Swagger UI) of this document",
+                "text/html",
+            ),
+        ];
+        for (path, summary, media_type) in pages {
+            let response = ResponseBuilder::new()
+                .description("OK")
+                .content(media_type, ContentBuilder::new().build())
+                .build();
+            let operation = OperationBuilder::new()
+                .summary(Some(summary))
+                .tag("pages")
+                .response("200", response);
+            openapi
+                .paths
+                .add_path_operation(path, vec![HttpMethod::Get], operation);
+        }
+    }
+}
+
+/// `X-Request-Id` on every response of every operation.
+struct RequestId;
+
+impl Modify for RequestId {
+    fn modify(&self, openapi: &mut Document) {
+        let header = Header::builder()
+            .schema(ObjectBuilder::new().schema_type(Type::String))
+            .description(Some(
+                "The caller's `X-Request-Id` when it is 1-128 characters of `[A-Za-z0-9._-]`, \
+                 else a new UUID; the request log line carries the same id",
+            ))
+            .build();
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                for response in operation.responses.responses.values_mut() {
+                    if let RefOr::T(response) = response {
+                        response
+                            .headers
+                            .insert("x-request-id".into(), header.clone());
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_published_document_is_what_the_code_generates() {
+    let generated = document();
+    if std::env::var_os("RECWAY_WRITE_OPENAPI").is_some() {
+        std::fs::write(PUBLISHED, &generated).expect("public/openapi.json is writable");
+    }
+
+    let published = std::fs::read_to_string(PUBLISHED).unwrap_or_default();
+
+    assert!(
+        published == generated,
+        "public/openapi.json is stale: run `npm run openapi` and commit the result"
+    );
+}
+
+#[test]
+fn the_document_is_openapi_3_1_and_covers_every_route() {
+    let document: serde_json::Value = serde_json::from_str(&document()).unwrap();
+
+    assert!(document["openapi"].as_str().unwrap().starts_with("3.1"));
+    let mut paths: Vec<&str> = document["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    paths.sort_unstable();
+    assert_eq!(
+        paths,
+        [
+            "/api/v1/segmentos",
+            "/api/v1/segmentos/{id_segmento}",
+            "/docs",
+            "/health",
+            "/health/database",
+            "/map",
+            "/openapi.json"
+        ]
+    );
+}
