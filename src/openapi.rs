@@ -60,7 +60,8 @@ const PUBLISHED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/public/openapi.jso
         (name = "health", description = "For uptime monitors; never cached"),
         (name = "pages", description = "Pages for people, served as static assets where they can be"),
     ),
-    modifiers(&StaticPages, &RequestId),
+    // Static pages come after the header: assets are served without the worker.
+    modifiers(&RequestId, &StaticPages),
 )]
 struct ApiDoc;
 
@@ -72,7 +73,8 @@ fn document() -> String {
         + "\n"
 }
 
-/// The endpoints served from `public/` rather than by a handler.
+/// The endpoints served from `public/` as static assets, not by the worker (so without
+/// `X-Request-Id`).
 struct StaticPages;
 
 impl Modify for StaticPages {

@@ -1,0 +1,132 @@
+// The published OpenAPI document (/openapi.json, generated from the Rust types) against the
+// live worker: every documented response of every operation is produced and checked
+// against its schema, and the limits the document states are the limits the API enforces.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import { createSegment, json, SEGMENTOS, validSegment } from './support/api.mjs';
+import { Contract } from './support/contract.mjs';
+import { startWorker } from './support/worker.mjs';
+
+describe('the OpenAPI document', () => {
+  let api;
+  let unmigrated;
+  let contract;
+
+  before(async () => {
+    [api, unmigrated] = await Promise.all([startWorker(), startWorker({ database: 'empty' })]);
+    const response = await api.fetch('/openapi.json');
+    assert.equal(response.status, 200);
+    contract = new Contract(await response.json());
+  });
+  after(() => Promise.all([api.close(), unmigrated.close()]));
+
+  /** One request, checked against the document; returns the status and parsed body. */
+  async function exchange(worker, method, path, init = {}) {
+    const response = await worker.fetch(path, { method, ...init });
+    const text = await response.text();
+    const body = contract.check(method, new URL(path, worker.url), response, text);
+    return { status: response.status, body, headers: response.headers };
+  }
+
+  it('is OpenAPI 3.1 and describes the segment schema clients rely on', () => {
+    const { openapi, components } = contract.document;
+
+    assert.match(openapi, /^3\.1\./);
+    assert.deepEqual(components.schemas.Segmento.required.sort(), [
+      'created_at',
+      'id_segmento',
+      'latitud',
+      'longitud',
+      'nombre',
+      'updated_at',
+    ]);
+  });
+
+  it('documents every response the worker gives, and the worker gives every one documented', async () => {
+    const { id_segmento: id } = await createSegment(api);
+    const item = `${SEGMENTOS}/${id}`;
+    const tooLarge = JSON.stringify(validSegment({ descripcion: 'x'.repeat(70 * 1024) }));
+    const asText = { headers: { 'content-type': 'text/plain' }, body: '{}' };
+
+    const exchanges = [
+      [api, 'GET', '/openapi.json'],
+      [api, 'GET', '/docs'],
+      [api, 'GET', '/map'],
+      [api, 'GET', '/health'],
+      [api, 'GET', '/health/database'],
+      [unmigrated, 'GET', '/health/database'],
+      [api, 'POST', SEGMENTOS, json('POST', validSegment({ descripcion: 'nueva' }))],
+      [api, 'POST', SEGMENTOS, json('POST', tooLarge)],
+      [api, 'POST', SEGMENTOS, asText],
+      [api, 'POST', SEGMENTOS, json('POST', { nombre: '' })],
+      [api, 'GET', `${SEGMENTOS}?limit=1`],
+      [api, 'GET', `${SEGMENTOS}?near=-64.18,-31.41&radius_m=5000`],
+      [api, 'GET', SEGMENTOS, { headers: { accept: 'application/geo+json' } }],
+      [api, 'GET', `${SEGMENTOS}/?bbox=1,2,3&sort=nope`],
+      [api, 'GET', item],
+      [api, 'GET', `${item}?format=geojson`],
+      [api, 'GET', `${SEGMENTOS}/999999`],
+      [api, 'GET', `${SEGMENTOS}/abc`],
+      ...['PUT', 'PATCH'].flatMap((method) => [
+        [api, method, item, json(method, { descripcion: method })],
+        [api, method, `${SEGMENTOS}/999999`, json(method, { descripcion: 'x' })],
+        [api, method, item, json(method, tooLarge)],
+        [api, method, item, asText],
+        [api, method, item, json(method, { latitud: 91 })],
+      ]),
+      [api, 'DELETE', `${SEGMENTOS}/abc`],
+      [api, 'DELETE', item],
+      [api, 'DELETE', item],
+    ];
+    for (const [worker, method, path, init] of exchanges) {
+      await exchange(worker, method, path, init);
+    }
+
+    assert.deepEqual([...contract.seen].sort(), contract.documented());
+  });
+
+  it('states the same limits for a new segment that the API enforces', async () => {
+    const schema = contract.document.components.schemas.SegmentoCreate;
+    for (const [field, rules] of Object.entries(schema.properties)) {
+      const cases = [];
+      if (rules.maxLength !== undefined) {
+        cases.push(['x'.repeat(rules.maxLength), 201], ['x'.repeat(rules.maxLength + 1), 422]);
+      }
+      if (rules.minimum !== undefined) cases.push([rules.minimum, 201], [rules.minimum - 1, 422]);
+      if (rules.maximum !== undefined) cases.push([rules.maximum, 201], [rules.maximum + 1, 422]);
+      assert.ok(cases.length > 0, `${field} states no limit`);
+
+      for (const [value, expected] of cases) {
+        const { status, body } = await exchange(
+          api,
+          'POST',
+          SEGMENTOS,
+          json('POST', validSegment({ [field]: value })),
+        );
+
+        assert.equal(status, expected, `${field} = ${String(value).slice(0, 20)}…`);
+        if (expected === 422) assert.deepEqual(body.detail[0].loc, ['body', field]);
+      }
+    }
+  });
+
+  it('requires exactly the fields the API requires', async () => {
+    const { required } = contract.document.components.schemas.SegmentoCreate;
+    const everything = validSegment({ descripcion: 'd', ubicacion: 'u' });
+    for (const field of Object.keys(everything)) {
+      const { [field]: _left, ...rest } = everything;
+
+      const { status, body } = await exchange(api, 'POST', SEGMENTOS, json('POST', rest));
+
+      if (required.includes(field)) {
+        assert.equal(status, 422, field);
+        assert.deepEqual(body.detail, [
+          { type: 'missing', loc: ['body', field], msg: 'Field required' },
+        ]);
+      } else {
+        assert.equal(status, 201, field);
+      }
+    }
+  });
+});
