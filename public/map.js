@@ -33,6 +33,13 @@
     box.textContent = text;
   }
 
+  let layer = L.layerGroup().addTo(map); // the markers
+  let loading = null; // the AbortController of the latest load
+  // One popup for every marker rather than one bound to each: reloading the view replaces
+  // the markers, which would close a bound popup, and opening a popup pans the map to fit
+  // it, which reloads the view.
+  const popup = L.popup();
+
   /** `?bbox=minLon,minLat,maxLon,maxLat` of the page URL as Leaflet bounds, if valid. */
   function requestedBounds() {
     const raw = new URLSearchParams(window.location.search).get('bbox');
@@ -101,45 +108,30 @@
     const [lon, lat] = feature.geometry.coordinates;
     // Draw the point in the world copy under the view's centre: in a view across the
     // antimeridian, Leaflet's longitudes run past 180 (or below -180) on one side.
-    const shownLon = lon + 360 * Math.round((centreLon - lon) / 360);
-    return L.circleMarker([lat, shownLon], {
+    const position = L.latLng(lat, lon + 360 * Math.round((centreLon - lon) / 360));
+    return L.circleMarker(position, {
       className: 'segment-marker',
       radius: 7,
       color: '#ffffff',
       weight: 2,
       fillColor: '#c0392b',
       fillOpacity: 0.9,
-    })
-      .bindPopup(() => popupContent(feature.properties, lon, lat))
-      .on('popupopen', () => {
-        openSegmentId = feature.id;
-      });
+    }).on('click', () => {
+      popup.setLatLng(position).setContent(popupContent(feature.properties, lon, lat)).openOn(map);
+    });
   }
 
-  let layer = L.layerGroup().addTo(map);
-  let openSegmentId = null;
-  map.on('popupclose', () => {
-    openSegmentId = null;
-  });
-
-  /** Replaces the markers with one per feature, keeping the open popup open. */
+  /** Replaces the markers with one per feature. */
   function draw(features) {
-    const reopen = openSegmentId; // removing the old layer closes its popup
     const centreLon = map.getCenter().lng;
-    const markers = new Map(features.map((feature) => [feature.id, segmentMarker(feature, centreLon)]));
     map.removeLayer(layer);
-    layer = L.layerGroup([...markers.values()]).addTo(map);
-    // Opening a popup pans the map to fit it, which reloads the view: without this the
-    // popup would vanish right after the click.
-    markers.get(reopen)?.openPopup();
+    layer = L.layerGroup(features.map((feature) => segmentMarker(feature, centreLon))).addTo(map);
   }
 
   function summary(shown, matched) {
     const noun = shown === 1 ? 'segmento' : 'segmentos';
     return matched > shown ? `${shown} de ${matched} ${noun}` : `${shown} ${noun}`;
   }
-
-  let loading = null; // the AbortController of the latest load
 
   async function refresh() {
     loading?.abort(); // its view is gone
