@@ -440,6 +440,19 @@ mod tests {
     }
 
     #[test]
+    fn bounds_beyond_the_years_stored_text_holds_compare_in_time_order() {
+        let db = cordoba_and_madrid();
+        // Year 10000 and year -1 in UTC, though each is written with a four-digit year.
+        let late = "9999-12-31T23:59:59-01:00";
+        let early = "0000-01-01T00:30:00+01:00";
+
+        assert_eq!(count(&db, &[("created_before", late)]), 4);
+        assert_eq!(count(&db, &[("updated_after", late)]), 0);
+        assert_eq!(count(&db, &[("created_after", early)]), 4);
+        assert_eq!(count(&db, &[("updated_before", early)]), 0);
+    }
+
+    #[test]
     fn a_bbox_keeps_what_is_inside_and_a_crossing_one_wraps_around() {
         let db = cordoba_and_madrid();
         insert(&db, "Fiji east", 179.5, -17.0, "2026-05-01T00:00:00.000Z");

@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{json, Map, Value};
 
@@ -27,7 +27,8 @@ pub const LIKE_PATTERN_MAX_BYTES: usize = 50;
 #[cfg_attr(test, into_params(parameter_in = Query))]
 pub struct ListParams {
     /// Case-insensitive (ASCII) substring of `nombre`, `descripcion` or `ubicacion`. At most
-    /// 48 bytes of UTF-8, where `%`, `_` and `\` count twice (D1's 50-byte LIKE limit).
+    /// 48 bytes of UTF-8, where `%`, `_` and `\` count twice (D1's 50-byte LIKE limit); no
+    /// NUL character.
     q: Option<String>,
     /// Exact `ubicacion`.
     ubicacion: Option<String>,
@@ -100,6 +101,8 @@ impl ListParams {
         let created_before = problems.read("created_before", &self.created_before, before);
         let updated_after = problems.read("updated_after", &self.updated_after, after);
         let updated_before = problems.read("updated_before", &self.updated_before, before);
+        let [created_after, created_before, updated_after, updated_before] =
+            [created_after, created_before, updated_after, updated_before].map(Option::flatten);
         let bbox = problems.read("bbox", &self.bbox, GeoBox::parse);
         let center = problems.read("near", &self.near, Point::parse);
         let radius = problems.read("radius_m", &self.radius_m, Near::radius);
@@ -204,6 +207,11 @@ pub struct Filter {
 
 /// `q` as a substring `LIKE` pattern, within D1's pattern limit.
 fn like_pattern(q: &str) -> Result<String, ErrorKind> {
+    // SQLite's LIKE reads its pattern as C text: a NUL would end it there, and "a\0b"
+    // would search for "a" (and "\0" for everything).
+    if q.contains('\0') {
+        return Err(ErrorKind::value_error("q must not contain a NUL character"));
+    }
     let mut pattern = String::with_capacity(q.len() + 2);
     pattern.push('%');
     for c in q.chars() {
@@ -231,17 +239,42 @@ enum Rounding {
     Up,
 }
 
-/// An RFC 3339 instant, in the stored format. A `+` in an offset arrives as a space when
-/// the client forgot to percent-encode it; that one mistake is forgiven.
-fn after(raw: &str) -> Result<String, ErrorKind> {
-    instant(raw, Rounding::Down)
+/// The first and last instants the stored text (four-digit years) can hold.
+const EARLIEST_STORED: &str = "0000-01-01T00:00:00.000Z";
+const LATEST_STORED: &str = "9999-12-31T23:59:59.999Z";
+
+/// Where an instant falls against the years stored text can hold. An offset can carry a
+/// valid RFC 3339 instant out of them (`9999-12-31T23:59:59-01:00` is in year 10000 UTC),
+/// and such a year's text (`+10000-...`, `-0001-...`) does not compare in time order.
+enum Stored {
+    Earlier,
+    Within(String),
+    Later,
 }
 
-fn before(raw: &str) -> Result<String, ErrorKind> {
-    instant(raw, Rounding::Up)
+/// An exclusive lower bound, as stored text; none when every stored instant is after it.
+fn after(raw: &str) -> Result<Option<String>, ErrorKind> {
+    Ok(match instant(raw, Rounding::Down)? {
+        Stored::Earlier => None,
+        Stored::Within(text) => Some(text),
+        // Nothing stored is after the last storable instant.
+        Stored::Later => Some(LATEST_STORED.into()),
+    })
 }
 
-fn instant(raw: &str, rounding: Rounding) -> Result<String, ErrorKind> {
+/// An exclusive upper bound, as stored text; none when every stored instant is before it.
+fn before(raw: &str) -> Result<Option<String>, ErrorKind> {
+    Ok(match instant(raw, Rounding::Up)? {
+        // Nothing stored is before the first storable instant.
+        Stored::Earlier => Some(EARLIEST_STORED.into()),
+        Stored::Within(text) => Some(text),
+        Stored::Later => None,
+    })
+}
+
+/// An RFC 3339 instant in UTC, to the millisecond. A `+` in an offset arrives as a space
+/// when the client forgot to percent-encode it; that one mistake is forgiven.
+fn instant(raw: &str, rounding: Rounding) -> Result<Stored, ErrorKind> {
     let parsed = DateTime::parse_from_rfc3339(raw).or_else(|error| {
         let offset_at = raw.len().checked_sub(6).filter(|_| raw.len() > 20);
         match offset_at {
@@ -263,7 +296,11 @@ fn instant(raw: &str, rounding: Rounding) -> Result<String, ErrorKind> {
     let rounded = DateTime::from_timestamp_millis(millis).ok_or(ErrorKind::DatetimeParsing {
         error: "out of range",
     })?;
-    Ok(rounded.to_rfc3339_opts(SecondsFormat::Millis, true))
+    Ok(match rounded.year() {
+        ..0 => Stored::Earlier,
+        0..=9999 => Stored::Within(rounded.to_rfc3339_opts(SecondsFormat::Millis, true)),
+        _ => Stored::Later,
+    })
 }
 
 /// A field the list can be ordered by.
@@ -490,32 +527,68 @@ impl Format {
         }
     }
 
-    /// `?format=` when given, else the client's `Accept`: GeoJSON when it asks for
-    /// `application/geo+json` at least as much as for JSON.
+    /// `?format=` when given, else the client's `Accept`: GeoJSON when it names
+    /// `application/geo+json` and wants it at least as much as JSON. A wildcard never
+    /// picks GeoJSON, but it does count for JSON: `application/geo+json;q=0.5, */*`
+    /// prefers JSON.
     pub fn negotiate(asked: Option<Self>, accept: Option<&str>) -> Self {
         if let Some(format) = asked {
             return format;
         }
-        let quality = |wanted: &str| -> Option<f32> {
-            accept?
-                .split(',')
-                .filter_map(|range| {
-                    let mut parts = range.split(';').map(str::trim);
-                    let media = parts.next()?;
-                    media.eq_ignore_ascii_case(wanted).then(|| {
-                        parts
-                            .find_map(|param| param.strip_prefix("q="))
-                            .and_then(|q| q.parse().ok())
-                            .unwrap_or(1.0)
-                    })
-                })
-                .reduce(f32::max)
+        let Some(accept) = accept else {
+            return Self::Json;
         };
-        match (quality("application/geo+json"), quality("application/json")) {
-            (Some(geo), json) if geo > 0.0 && geo >= json.unwrap_or(0.0) => Self::GeoJson,
+        let geo = accepted(accept, super::geojson::MEDIA_TYPE)
+            .filter(|(specificity, _)| *specificity == Specificity::Exact)
+            .map(|(_, weight)| weight);
+        let json = accepted(accept, "application/json").map_or(0.0, |(_, weight)| weight);
+        match geo {
+            Some(geo) if geo > 0.0 && geo >= json => Self::GeoJson,
             _ => Self::Json,
         }
     }
+}
+
+/// How closely a media range of `Accept` names a media type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Specificity {
+    /// `*/*`
+    Any,
+    /// `type/*`
+    AnySubtype,
+    /// `type/subtype`
+    Exact,
+}
+
+/// How much `accept` wants `media` (RFC 9110, section 12.5.1): the weight (`q`, 1 when
+/// absent) of the most specific range matching it, and how specific that range is; none
+/// when no range matches.
+fn accepted(accept: &str, media: &str) -> Option<(Specificity, f32)> {
+    let kind = media.split('/').next().unwrap_or(media);
+    accept
+        .split(',')
+        .filter_map(|range| {
+            let mut parts = range.split(';').map(str::trim);
+            let name = parts.next()?;
+            let specificity = if name.eq_ignore_ascii_case(media) {
+                Specificity::Exact
+            } else if name
+                .strip_suffix("/*")
+                .is_some_and(|range_kind| range_kind.eq_ignore_ascii_case(kind))
+            {
+                Specificity::AnySubtype
+            } else if name == "*/*" {
+                Specificity::Any
+            } else {
+                return None;
+            };
+            let weight = parts
+                .filter_map(|param| param.split_once('='))
+                .find(|(key, _)| key.trim().eq_ignore_ascii_case("q"))
+                .map_or(1.0, |(_, value)| value.trim().parse::<f32>().unwrap_or(1.0));
+            Some((specificity, weight))
+        })
+        .max_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)))
 }
 
 /// A row of a list: the segment, and its distance when the list is `near` a point.
@@ -698,6 +771,34 @@ mod tests {
     }
 
     #[test]
+    fn instants_past_year_9999_or_before_year_0_in_utc_still_bound_in_time_order() {
+        let late = "9999-12-31T23:59:59-01:00"; // 10000-01-01T00:59:59Z
+        let early = "0000-01-01T00:30:00+01:00"; // -0001-12-31T23:30:00Z
+        let filter = |param: &str, value: &str| query(&[(param, value)]).unwrap().filter;
+
+        assert_eq!(filter("created_before", late).created_before, None);
+        assert_eq!(
+            filter("updated_after", late).updated_after.as_deref(),
+            Some("9999-12-31T23:59:59.999Z")
+        );
+        assert_eq!(filter("created_after", early).created_after, None);
+        assert_eq!(
+            filter("updated_before", early).updated_before.as_deref(),
+            Some("0000-01-01T00:00:00.000Z")
+        );
+        assert_eq!(
+            filter("created_before", "9999-12-31T23:59:59.9999Z").created_before,
+            None,
+            "rounded up into year 10000"
+        );
+    }
+
+    #[test]
+    fn a_q_with_a_nul_character_is_rejected() {
+        assert_eq!(problems(&[("q", "a\0b")]), [("q".into(), "value_error")]);
+    }
+
+    #[test]
     fn a_date_without_a_time_or_zone_is_rejected() {
         assert_eq!(
             problems(&[
@@ -874,6 +975,40 @@ mod tests {
         );
         assert_eq!(
             Format::negotiate(None, Some("application/geo+json;q=0")),
+            Format::Json
+        );
+    }
+
+    #[test]
+    fn a_wildcard_ranked_above_geojson_gives_json() {
+        for accept in [
+            "application/geo+json;q=0.5, */*",
+            "application/*, application/geo+json;q=0.2",
+            "application/geo+json;q=0, */*",
+        ] {
+            assert_eq!(
+                Format::negotiate(None, Some(accept)),
+                Format::Json,
+                "{accept}"
+            );
+        }
+    }
+
+    #[test]
+    fn geojson_named_above_a_wildcard_wins_and_a_wildcard_alone_never_picks_it() {
+        assert_eq!(
+            Format::negotiate(None, Some("application/geo+json, */*;q=0.1")),
+            Format::GeoJson
+        );
+        assert_eq!(
+            Format::negotiate(
+                None,
+                Some("Application/GEO+JSON; Q=0.8, application/*;q=0.7")
+            ),
+            Format::GeoJson
+        );
+        assert_eq!(
+            Format::negotiate(None, Some("application/*, text/html")),
             Format::Json
         );
     }

@@ -66,3 +66,90 @@ export function rawExchange(url, method, path) {
     });
   });
 }
+
+// ---- The segment list: its query, its pages, its data. ----
+
+/** The `id_segmento` of each segment, in order. */
+export const ids = (segments) => segments.map((segment) => segment.id_segmento);
+
+/** `?a=1&b=2` for the defined values of `params` (in their order), or '' for none. */
+export function queryString(params = {}) {
+  const defined = Object.entries(params).filter(([, value]) => value !== undefined);
+  return defined.length === 0 ? '' : `?${new URLSearchParams(defined.map(([k, v]) => [k, String(v)]))}`;
+}
+
+/** A GET of a list path (or an absolute URL from a link), asserting the 200. */
+export async function getPage(api, pathOrUrl, headers = {}) {
+  const response = await api.fetch(pathOrUrl, { headers });
+  assert.equal(response.status, 200, `${pathOrUrl}: ${await response.clone().text()}`);
+  return { response, body: await response.json() };
+}
+
+/** The target of a `Link: <url>; rel="next"` header, or null when there is none. */
+export function nextLink(response) {
+  const header = response.headers.get('link');
+  if (header === null) return null;
+  const next = header.split(',').map((link) => link.trim().match(/^<([^>]*)>\s*;\s*rel="next"$/));
+  const found = next.find(Boolean);
+  assert.ok(found, `a Link header without rel="next": ${header}`);
+  return found[1];
+}
+
+/**
+ * Walks a list from `path` by following each page's `rel="next"` link to the last page.
+ * `between(pageNumber, rowsSoFar)` runs after each page that has a next one (to change the
+ * data mid-walk). Returns every page's rows and the URLs requested.
+ */
+export async function walkPages(api, path, { headers = {}, between = async () => {} } = {}) {
+  const pages = [];
+  const urls = [];
+  for (let url = path; url !== null; ) {
+    urls.push(url);
+    const { response, body } = await getPage(api, url, headers);
+    pages.push(body);
+    url = nextLink(response);
+    if (url !== null) await between(pages.length, pages.flat());
+    assert.ok(pages.length <= 1000, 'the walk never ends');
+  }
+  return { pages, urls, rows: pages.flat() };
+}
+
+/**
+ * Inserts a segment straight into D1, for the timestamps the API would set itself, and
+ * returns it as the API shows it. `updated_at` defaults to `created_at`.
+ */
+export async function insertSegment(db, fields) {
+  const row = {
+    descripcion: null,
+    ubicacion: null,
+    updated_at: fields.created_at,
+    ...validSegment(fields),
+  };
+  return db
+    .prepare(
+      `INSERT INTO segmentos (nombre, descripcion, longitud, latitud, ubicacion, created_at, updated_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING *`,
+    )
+    .bind(
+      row.nombre,
+      row.descripcion,
+      row.longitud,
+      row.latitud,
+      row.ubicacion,
+      row.created_at,
+      row.updated_at,
+    )
+    .first();
+}
+
+/** The mean Earth radius (IUGG) the API measures distances on, in metres. */
+export const EARTH_RADIUS_M = 6371008.8;
+
+/** Great-circle (haversine) distance in metres between two `[lon, lat]` positions. */
+export function haversineM([lon1, lat1], [lon2, lat2]) {
+  const radians = (degrees) => (degrees * Math.PI) / 180;
+  const a =
+    Math.sin(radians(lat2 - lat1) / 2) ** 2 +
+    Math.cos(radians(lat1)) * Math.cos(radians(lat2)) * Math.sin(radians(lon2 - lon1) / 2) ** 2;
+  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(a)));
+}
