@@ -105,11 +105,7 @@ impl Near {
 
     /// Parses the `radius_m` parameter.
     pub fn radius(raw: &str) -> Result<f64, ErrorKind> {
-        raw.trim()
-            .parse::<f64>()
-            .ok()
-            .filter(|radius| radius.is_finite())
-            .ok_or(ErrorKind::FloatParsing)
+        finite(raw).ok_or(ErrorKind::FloatParsing)
     }
 
     pub fn center(&self) -> Point {
@@ -173,14 +169,18 @@ fn numbers<const N: usize>(raw: &str, shape: &str) -> Result<[f64; N], ErrorKind
     }
     let mut values = [0.0; N];
     for (value, part) in values.iter_mut().zip(parts) {
-        *value = part
-            .trim()
-            .parse::<f64>()
-            .ok()
-            .filter(|number| number.is_finite())
+        *value = finite(part)
             .ok_or_else(|| ErrorKind::value_error(format!("'{part}' is not a number")))?;
     }
     Ok(values)
+}
+
+/// A finite number, spaces around it allowed; NaN and infinities are not numbers here.
+fn finite(raw: &str) -> Option<f64> {
+    raw.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|number| number.is_finite())
 }
 
 fn longitude(value: f64) -> Result<f64, ErrorKind> {

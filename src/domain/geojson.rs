@@ -127,19 +127,7 @@ mod tests {
     use serde_json::json;
 
     fn row(id: i64) -> Listed {
-        Listed {
-            segmento: Segmento {
-                id_segmento: id,
-                nombre: "Av. Colón".into(),
-                descripcion: None,
-                longitud: -64.18,
-                latitud: -31.41,
-                ubicacion: Some("Córdoba".into()),
-                created_at: "2026-11-22T10:00:00.000Z".into(),
-                updated_at: "2026-11-22T10:00:00.000Z".into(),
-            },
-            distance_m: None,
-        }
+        Listed::from(Segmento::sample(id))
     }
 
     #[test]

@@ -659,14 +659,8 @@ mod tests {
     fn listed(id: i64, nombre: &str, distance_m: Option<f64>) -> Listed {
         Listed {
             segmento: Segmento {
-                id_segmento: id,
                 nombre: nombre.into(),
-                descripcion: None,
-                longitud: 0.0,
-                latitud: 0.0,
-                ubicacion: None,
-                created_at: "2026-11-22T10:00:00.000Z".into(),
-                updated_at: "2026-11-22T10:00:00.000Z".into(),
+                ..Segmento::sample(id)
             },
             distance_m,
         }

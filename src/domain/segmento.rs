@@ -28,6 +28,23 @@ pub struct Segmento {
     pub updated_at: String,
 }
 
+#[cfg(test)]
+impl Segmento {
+    /// A stored segment in Córdoba, for tests of what is built from segments.
+    pub fn sample(id_segmento: i64) -> Self {
+        Self {
+            id_segmento,
+            nombre: "Av. Colón".into(),
+            descripcion: None,
+            longitud: -64.18,
+            latitud: -31.41,
+            ubicacion: Some("Córdoba".into()),
+            created_at: "2026-11-22T10:00:00.000Z".into(),
+            updated_at: "2026-11-22T10:00:00.000Z".into(),
+        }
+    }
+}
+
 /// The `{id}` of `/api/v1/segmentos/{id}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SegmentoId(i64);
