@@ -19,11 +19,20 @@ pub enum ApiError {
     MethodNotAllowed { allow: &'static str },
     /// 413 Content Too Large: the body is over `limit` bytes.
     PayloadTooLarge { limit: usize },
+    /// 409 Conflict: the first request with this `Idempotency-Key` is still running;
+    /// retry after `Retry-After` seconds.
+    IdempotencyKeyInFlight,
+    /// 412 Precondition Failed: `If-Match` / `If-None-Match` do not hold for the segment's
+    /// current version; nothing was written. `etag` is the current one, sent as `ETag`.
+    PreconditionFailed { etag: String },
     /// 415 Unsupported Media Type: a write whose body is not declared as JSON.
     UnsupportedMediaType,
     /// 500 Internal Server Error: a bug or platform failure. The cause goes to the log,
     /// never to the client.
     Internal(String),
+    /// 503 Service Unavailable: D1 is overloaded; retry after `Retry-After` seconds. The
+    /// cause goes to the log.
+    DatabaseBusy(String),
     /// 503 Service Unavailable: the database health check failed. `reason` is a short,
     /// safe summary for monitors; `cause` goes to the log.
     DatabaseUnhealthy { reason: &'static str, cause: String },
@@ -60,9 +69,11 @@ impl ApiError {
             Self::SegmentoNotFound(_) | Self::RouteNotFound => 404,
             Self::MethodNotAllowed { .. } => 405,
             Self::PayloadTooLarge { .. } => 413,
+            Self::IdempotencyKeyInFlight => 409,
+            Self::PreconditionFailed { .. } => 412,
             Self::UnsupportedMediaType => 415,
             Self::Internal(_) => 500,
-            Self::DatabaseUnhealthy { .. } => 503,
+            Self::DatabaseBusy(_) | Self::DatabaseUnhealthy { .. } => 503,
         }
     }
 
@@ -82,10 +93,20 @@ impl ApiError {
             Self::PayloadTooLarge { limit } => {
                 format!("Request body is larger than {limit} bytes")
             }
+            Self::IdempotencyKeyInFlight => {
+                "A request with this Idempotency-Key is still in progress; retry later".to_owned()
+            }
+            Self::PreconditionFailed { .. } => {
+                "Precondition Failed: the segment is not at the version the request names"
+                    .to_owned()
+            }
             Self::UnsupportedMediaType => {
                 "Unsupported Media Type: send the body as application/json".to_owned()
             }
             Self::Internal(_) => "Internal Server Error".to_owned(),
+            Self::DatabaseBusy(_) => {
+                "Service Unavailable: the database is busy; retry later".to_owned()
+            }
         };
         ErrorBody::Message(ErrorMessage { detail })
     }
@@ -93,16 +114,26 @@ impl ApiError {
     /// What the request log records beyond the status, if anything.
     pub fn log_cause(&self) -> Option<&str> {
         match self {
-            Self::Internal(cause) | Self::DatabaseUnhealthy { cause, .. } => Some(cause),
+            Self::Internal(cause)
+            | Self::DatabaseBusy(cause)
+            | Self::DatabaseUnhealthy { cause, .. } => Some(cause),
             _ => None,
         }
     }
 
-    /// The response for this error: status, body and, for a 405, `Allow`.
+    /// The response for this error: status, body and the headers some statuses carry
+    /// (`Allow` for a 405, `Retry-After` for a 409 or 503 worth retrying, the current
+    /// `ETag` for a 412).
     pub fn to_response(&self) -> worker::Result<worker::Response> {
         let mut response = http::json_response(self.status(), &self.body())?;
-        if let Self::MethodNotAllowed { allow } = self {
-            response.headers_mut().set("allow", allow)?;
+        let headers = response.headers_mut();
+        match self {
+            Self::MethodNotAllowed { allow } => headers.set("allow", allow)?,
+            Self::IdempotencyKeyInFlight | Self::DatabaseBusy(_) => {
+                headers.set("retry-after", "1")?
+            }
+            Self::PreconditionFailed { etag } => headers.set("etag", etag)?,
+            _ => {}
         }
         Ok(response)
     }
@@ -226,10 +257,37 @@ mod tests {
     }
 
     #[test]
+    fn a_busy_database_is_a_503_that_hides_and_logs_its_cause() {
+        let error = ApiError::DatabaseBusy("D1_ERROR: D1 DB is overloaded.".into());
+
+        assert_eq!(error.status(), 503);
+        assert_eq!(
+            body(&error),
+            json!({"detail": "Service Unavailable: the database is busy; retry later"})
+        );
+        assert_eq!(error.log_cause(), Some("D1_ERROR: D1 DB is overloaded."));
+    }
+
+    #[test]
+    fn a_failed_precondition_is_412_and_a_key_in_flight_409() {
+        let precondition = ApiError::PreconditionFailed {
+            etag: "\"1.2\"".into(),
+        };
+
+        assert_eq!(precondition.status(), 412);
+        assert_eq!(ApiError::IdempotencyKeyInFlight.status(), 409);
+        assert!(body(&ApiError::IdempotencyKeyInFlight)["detail"].is_string());
+    }
+
+    #[test]
     fn client_errors_log_no_cause() {
         for error in [
             ApiError::RouteNotFound,
             ApiError::UnsupportedMediaType,
+            ApiError::IdempotencyKeyInFlight,
+            ApiError::PreconditionFailed {
+                etag: "\"1.1\"".into(),
+            },
             invalid("skip"),
         ] {
             assert_eq!(error.log_cause(), None, "{error:?}");

@@ -5,17 +5,24 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use worker::{Headers, Request, Response, ResponseBuilder};
 
+use crate::domain::consistency::BOOKMARK_HEADER;
+use crate::domain::idempotency::{StoredResponse, REPLAYED_HEADER};
 use crate::domain::input::parse_json;
+use crate::domain::precondition::TagList;
 use crate::error::ApiError;
 
 /// Largest body a single-segment write may carry.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
+/// Largest body of a bulk import: room for 1000 segments with every text field at its
+/// longest in multi-byte UTF-8 (about 9.8 KB each as JSON).
+pub const MAX_BULK_BODY_BYTES: usize = 10 * 1024 * 1024;
+
 /// The caller's `X-Request-ID` when it is safe to echo and log, else a fresh one.
 pub fn request_id(from_caller: Option<&str>) -> String {
     match from_caller {
         Some(id) if is_acceptable_request_id(id) => id.to_owned(),
-        _ => new_request_id(),
+        _ => random_uuid(),
     }
 }
 
@@ -28,7 +35,7 @@ fn is_acceptable_request_id(id: &str) -> bool {
 }
 
 /// A random UUID (version 4) from the platform's CSPRNG.
-fn new_request_id() -> String {
+pub fn random_uuid() -> String {
     let mut bytes = [0u8; 16];
     // crypto.getRandomValues does not fail for 16 bytes; should it ever, an all-zero
     // id still makes a valid (if unhelpful) correlation id rather than a failed request.
@@ -61,13 +68,54 @@ pub fn json_response_as<T: Serialize + ?Sized>(
     body: &T,
     media_type: &str,
 ) -> worker::Result<Response> {
-    let bytes = serde_json::to_vec(body)?;
+    bytes_response(status, serde_json::to_vec(body)?, media_type)
+}
+
+/// A response with a body already serialized.
+pub fn bytes_response(status: u16, body: Vec<u8>, media_type: &str) -> worker::Result<Response> {
     let headers = Headers::new();
     headers.set("content-type", media_type)?;
     Ok(ResponseBuilder::new()
         .with_status(status)
         .with_headers(headers)
-        .fixed(bytes))
+        .fixed(body))
+}
+
+/// A created resource's response, first answered or replayed for an idempotency key.
+pub fn stored_response(stored: &StoredResponse, replayed: bool) -> worker::Result<Response> {
+    let headers = Headers::new();
+    for (name, value) in &stored.headers {
+        headers.set(name, value)?;
+    }
+    if replayed {
+        headers.set(REPLAYED_HEADER, "true")?;
+    }
+    Ok(ResponseBuilder::new()
+        .with_status(stored.status)
+        .with_headers(headers)
+        .fixed(stored.body.clone().into_bytes()))
+}
+
+/// Gives a `GET` response its `ETag`, or answers `304 Not Modified` (with the same
+/// `ETag` and `Vary`, and no body) when the client's `If-None-Match` names it. A
+/// malformed `If-None-Match` is ignored: the full response is always a correct answer.
+pub fn conditional_get(
+    mut response: Response,
+    etag: &str,
+    if_none_match: Option<&str>,
+) -> worker::Result<Response> {
+    let unchanged = if_none_match
+        .and_then(|raw| TagList::parse(raw).ok())
+        .is_some_and(|tags| tags.matches_weakly(etag));
+    if unchanged {
+        let vary = response.headers().get("vary")?;
+        response = empty_response(304);
+        if let Some(vary) = vary {
+            response.headers_mut().set("vary", &vary)?;
+        }
+    }
+    response.headers_mut().set("etag", etag)?;
+    Ok(response)
 }
 
 /// A response with a status and no body.
@@ -75,12 +123,14 @@ pub fn empty_response(status: u16) -> Response {
     ResponseBuilder::new().with_status(status).empty()
 }
 
-/// Headers every response carries, and the route's `Cache-Control` if it has one. (The
-/// runtime drops the body of an answer to `HEAD`, as HTTP requires.)
+/// Headers every response carries, the route's `Cache-Control` if it has one, and the
+/// D1 session's bookmark if the request had a session. (The runtime drops the body of an
+/// answer to `HEAD`, as HTTP requires.)
 pub fn finish(
     mut response: Response,
     request_id: &str,
     cache_control: Option<&str>,
+    bookmark: Option<&str>,
 ) -> worker::Result<Response> {
     let headers = response.headers_mut();
     headers.set("x-request-id", request_id)?;
@@ -88,30 +138,44 @@ pub fn finish(
     if let Some(cache_control) = cache_control {
         headers.set("cache-control", cache_control)?;
     }
+    if let Some(bookmark) = bookmark {
+        headers.set(BOOKMARK_HEADER, bookmark)?;
+    }
     Ok(response)
+}
+
+/// How a request body is declared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyType {
+    /// `application/json`, any other `application/*+json`, or no type at all.
+    Json,
+    /// `application/geo+json`.
+    GeoJson,
 }
 
 /// Reads a JSON body into a DTO: `415` unless it is declared as JSON, `413` past
 /// [`MAX_BODY_BYTES`], `422` when it is not a JSON object.
 pub async fn json_body<T: DeserializeOwned>(req: &mut Request) -> Result<T, ApiError> {
-    let headers = req.headers();
-    if !is_json_media_type(headers.get("content-type")?.as_deref()) {
-        return Err(ApiError::UnsupportedMediaType);
-    }
-    let declared_length = headers.get("content-length")?;
-    if declared_length.is_some_and(|length| exceeds_limit(&length)) {
-        return Err(TOO_LARGE);
-    }
-    Ok(parse_json(&read_body(req).await?)?)
+    let (_, body) = read_body(req, MAX_BODY_BYTES).await?;
+    Ok(parse_json(&body)?)
 }
 
-const TOO_LARGE: ApiError = ApiError::PayloadTooLarge {
-    limit: MAX_BODY_BYTES,
-};
+/// The raw body of a JSON write and how it is declared: `415` unless it is declared as
+/// JSON, `413` past `limit` bytes.
+pub async fn read_body(req: &mut Request, limit: usize) -> Result<(BodyType, Vec<u8>), ApiError> {
+    let headers = req.headers();
+    let body_type = json_body_type(headers.get("content-type")?.as_deref())
+        .ok_or(ApiError::UnsupportedMediaType)?;
+    let declared_length = headers.get("content-length")?;
+    if declared_length.is_some_and(|length| exceeds_limit(&length, limit)) {
+        return Err(ApiError::PayloadTooLarge { limit });
+    }
+    Ok((body_type, read_bytes(req, limit).await?))
+}
 
 /// The body, read chunk by chunk so that one sent without a length (chunked) is refused
 /// as soon as it passes the limit rather than buffered whole.
-async fn read_body(req: &mut Request) -> Result<Vec<u8>, ApiError> {
+async fn read_bytes(req: &mut Request, limit: usize) -> Result<Vec<u8>, ApiError> {
     if req.inner().body().is_none() {
         return Ok(Vec::new());
     }
@@ -119,8 +183,8 @@ async fn read_body(req: &mut Request) -> Result<Vec<u8>, ApiError> {
     let mut body = Vec::new();
     while let Some(chunk) = chunks.next().await {
         let chunk = chunk?;
-        if body.len() + chunk.len() > MAX_BODY_BYTES {
-            return Err(TOO_LARGE);
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::PayloadTooLarge { limit });
         }
         body.extend_from_slice(&chunk);
     }
@@ -128,18 +192,19 @@ async fn read_body(req: &mut Request) -> Result<Vec<u8>, ApiError> {
 }
 
 /// A declared `Content-Length` over the limit (an unreadable one is left to the body read).
-fn exceeds_limit(content_length: &str) -> bool {
+fn exceeds_limit(content_length: &str, limit: usize) -> bool {
     content_length
         .trim()
         .parse::<u64>()
-        .is_ok_and(|length| length > MAX_BODY_BYTES as u64)
+        .is_ok_and(|length| length > limit as u64)
 }
 
-/// `application/json` or any `application/*+json`, parameters ignored. A missing type is
-/// accepted because the FastAPI server read such bodies as JSON and old clients rely on it.
-fn is_json_media_type(content_type: Option<&str>) -> bool {
+/// `application/json` or any `application/*+json`, parameters ignored; `None` for any
+/// other type. A missing type is JSON because the FastAPI server read such bodies as
+/// JSON and old clients rely on it.
+fn json_body_type(content_type: Option<&str>) -> Option<BodyType> {
     let Some(content_type) = content_type else {
-        return true;
+        return Some(BodyType::Json);
     };
     let essence = content_type
         .split(';')
@@ -147,8 +212,15 @@ fn is_json_media_type(content_type: Option<&str>) -> bool {
         .unwrap_or_default()
         .trim()
         .to_ascii_lowercase();
-    essence == "application/json"
+    if essence == crate::domain::geojson::MEDIA_TYPE {
+        Some(BodyType::GeoJson)
+    } else if essence == "application/json"
         || (essence.starts_with("application/") && essence.ends_with("+json"))
+    {
+        Some(BodyType::Json)
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
@@ -197,7 +269,11 @@ mod tests {
             "Application/JSON",
             "application/merge-patch+json",
         ] {
-            assert!(is_json_media_type(Some(accepted)), "{accepted}");
+            assert_eq!(
+                json_body_type(Some(accepted)),
+                Some(BodyType::Json),
+                "{accepted}"
+            );
         }
     }
 
@@ -210,19 +286,34 @@ mod tests {
             "application/jsonp",
             "",
         ] {
-            assert!(!is_json_media_type(Some(refused)), "{refused}");
+            assert_eq!(json_body_type(Some(refused)), None, "{refused}");
+        }
+    }
+
+    #[test]
+    fn geojson_is_told_apart_from_other_json() {
+        for geojson in [
+            "application/geo+json",
+            "Application/Geo+JSON; charset=utf-8",
+        ] {
+            assert_eq!(
+                json_body_type(Some(geojson)),
+                Some(BodyType::GeoJson),
+                "{geojson}"
+            );
         }
     }
 
     #[test]
     fn a_missing_media_type_is_read_as_json_like_the_old_server() {
-        assert!(is_json_media_type(None));
+        assert_eq!(json_body_type(None), Some(BodyType::Json));
     }
 
     #[test]
-    fn a_declared_length_over_64_kib_is_too_large() {
-        assert!(!exceeds_limit("65536"));
-        assert!(exceeds_limit("65537"));
-        assert!(!exceeds_limit("not a number"));
+    fn a_declared_length_over_the_limit_is_too_large() {
+        assert!(!exceeds_limit("65536", MAX_BODY_BYTES));
+        assert!(exceeds_limit("65537", MAX_BODY_BYTES));
+        assert!(!exceeds_limit("65537", MAX_BULK_BODY_BYTES));
+        assert!(!exceeds_limit("not a number", MAX_BODY_BYTES));
     }
 }

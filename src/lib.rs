@@ -7,12 +7,16 @@ mod db;
 mod domain;
 mod error;
 mod http;
+mod jobs;
 mod log;
 #[cfg(test)]
 mod openapi;
 mod routes;
 
-use worker::{console_log, event, Context, Date, Env, Request, Response, Result};
+use worker::{
+    console_log, event, Context, Date, Env, Request, Response, Result, ScheduleContext,
+    ScheduledEvent,
+};
 
 use crate::log::RequestLog;
 
@@ -29,12 +33,18 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let method = req.method();
     let path = req.path();
 
-    let (response, error) = match routes::dispatch(req, &env).await {
+    let handled = routes::dispatch(req, &env).await;
+    let (response, error) = match handled.result {
         Ok(response) => (response, None),
         Err(error) => (error.to_response()?, Some(error)),
     };
     let cache_control = routes::cache_control(&path);
-    let response = http::finish(response, &request_id, cache_control)?;
+    let response = http::finish(
+        response,
+        &request_id,
+        cache_control,
+        handled.bookmark.as_deref(),
+    )?;
 
     let status = response.status_code();
     let entry = RequestLog {
@@ -48,4 +58,9 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     };
     console_log!("{}", entry.to_line());
     Ok(response)
+}
+
+#[event(scheduled)]
+async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    jobs::purge_idempotency_keys(&env, &event.cron()).await;
 }

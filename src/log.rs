@@ -1,4 +1,4 @@
-//! One structured JSON log line per request.
+//! Structured JSON log lines: one per request, and one per run of a cron job.
 
 use serde::Serialize;
 
@@ -24,6 +24,25 @@ impl RequestLog<'_> {
         }
     }
 
+    pub fn to_line(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// What is logged about a run of a cron job.
+#[derive(Debug, Serialize)]
+pub struct JobLog<'a> {
+    pub level: &'static str,
+    pub job: &'a str,
+    pub cron: &'a str,
+    /// How many things the job removed or changed.
+    pub affected: usize,
+    pub duration_ms: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<&'a str>,
+}
+
+impl JobLog<'_> {
     pub fn to_line(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }

@@ -7,12 +7,14 @@
 //! The integration tests then check the live worker's responses against the published file
 //! (`tests/openapi.test.mjs`).
 
-use utoipa::openapi::path::{HttpMethod, OperationBuilder};
+use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn};
 use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::{ContentBuilder, Header, OpenApi as Document, RefOr};
 use utoipa::{Modify, OpenApi};
 
+use crate::domain::bulk::FeatureCollectionInput;
+use crate::domain::consistency::BOOKMARK_HEADER;
 use crate::domain::geojson::{Feature, FeatureCollection};
 use crate::domain::health::{DatabaseReport, Liveness};
 use crate::domain::{FieldError, Format, Listed, Segmento, SegmentoPatch, SegmentoPayload};
@@ -28,12 +30,17 @@ const PUBLISHED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/public/openapi.jso
         description = "Road segments of the RecWay road-quality service: create, read, update, \
             delete, and list them with filters, geographic queries, keyset paging and GeoJSON. \
             A segment's URL also answers with a trailing slash (`/api/v1/segmentos/`), as the \
-            FastAPI server did. Every response carries `X-Request-Id`.",
+            FastAPI server did. Every response carries `X-Request-Id`. Segments carry a \
+            `version`, and their strong `ETag`s make conditional requests work: `If-None-Match` \
+            (`304`) on reads, `If-Match` (`412`) on writes. Creates take an `Idempotency-Key` \
+            for safe retries. Segment requests run in a D1 session: send back the \
+            `x-d1-bookmark` of an earlier response to read your own writes from any replica.",
         license(name = "MIT"),
     ),
     paths(
         routes::segmentos::list,
-        routes::segmentos::create,
+        routes::create::one,
+        routes::create::bulk,
         routes::segmentos::get,
         routes::segmentos::update,
         routes::segmentos::delete,
@@ -46,6 +53,7 @@ const PUBLISHED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/public/openapi.jso
         Listed,
         SegmentoPayload,
         SegmentoPatch,
+        FeatureCollectionInput,
         Feature,
         FeatureCollection,
         Format,
@@ -61,7 +69,7 @@ const PUBLISHED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/public/openapi.jso
         (name = "pages", description = "Pages for people, served as static assets where they can be"),
     ),
     // Static pages come after the header: assets are served without the worker.
-    modifiers(&RequestId, &StaticPages),
+    modifiers(&RequestId, &D1Bookmark, &StaticPages),
 )]
 struct ApiDoc;
 
@@ -140,6 +148,57 @@ impl Modify for RequestId {
     }
 }
 
+/// The D1 session bookmark: a request header and a response header of every segment
+/// operation.
+struct D1Bookmark;
+
+impl Modify for D1Bookmark {
+    fn modify(&self, openapi: &mut Document) {
+        let text = || ObjectBuilder::new().schema_type(Type::String);
+        let parameter = ParameterBuilder::new()
+            .name(BOOKMARK_HEADER)
+            .parameter_in(ParameterIn::Header)
+            .schema(Some(text().pattern(Some("^[A-Za-z0-9-]{1,256}$"))))
+            .description(Some(
+                "A bookmark from an earlier response: reads then see a state at least that \
+                 new, from any replica (writes always go to the primary)",
+            ))
+            .build();
+        let header = Header::builder()
+            .schema(text())
+            .description(Some(
+                "The D1 session's bookmark after this request (the request's own when no \
+                 query ran); send it back to read your own writes",
+            ))
+            .build();
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            if !path.starts_with("/api/v1/segmentos") {
+                continue;
+            }
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                operation
+                    .parameters
+                    .get_or_insert_with(Vec::new)
+                    .push(parameter.clone());
+                for response in operation.responses.responses.values_mut() {
+                    if let RefOr::T(response) = response {
+                        response
+                            .headers
+                            .insert(BOOKMARK_HEADER.into(), header.clone());
+                    }
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn the_published_document_is_what_the_code_generates() {
     let generated = document();
@@ -171,6 +230,7 @@ fn the_document_is_openapi_3_1_and_covers_every_route() {
         paths,
         [
             "/api/v1/segmentos",
+            "/api/v1/segmentos/bulk",
             "/api/v1/segmentos/{id_segmento}",
             "/docs",
             "/health",

@@ -16,9 +16,8 @@
 use std::fmt::Write;
 
 use serde_json::Value;
-use worker::D1Database;
 
-use super::{failed, prepare, Param};
+use super::{rows_of, Database, Param, Retry, Statement};
 use crate::domain::geo::{GeoBox, Near, EARTH_RADIUS_M};
 use crate::domain::listing::{Cursor, Filter, Sort};
 use crate::domain::{ListQuery, Listed};
@@ -35,49 +34,22 @@ pub struct ListPage {
 }
 
 /// Counts the matches and reads one page of them, in one batch (one snapshot).
-pub async fn list(db: &D1Database, query: &ListQuery) -> Result<ListPage, ApiError> {
-    let count = count_statement(&query.filter);
-    let page = page_statement(query);
-    let statements = vec![
-        prepare(db, &count.text, &count.params)?,
-        prepare(db, &page.text, &page.params)?,
-    ];
-    let results = db.batch(statements).await.map_err(failed)?;
-    let [count, page] = results.as_slice() else {
-        return Err(ApiError::Internal(format!(
-            "batch of 2 statements returned {} results",
-            results.len()
-        )));
-    };
+pub async fn list(db: &Database, query: &ListQuery) -> Result<ListPage, ApiError> {
+    let statements = [count_statement(&query.filter), page_statement(query)];
+    let results = db.batch(&statements, Retry::Transient).await?;
     #[derive(serde::Deserialize)]
     struct Total {
         total: u64,
     }
-    let total = count
-        .results::<Total>()?
+    let total = rows_of::<Total>(&results[0])?
         .first()
         .map_or(0, |count| count.total);
-    let mut rows = page.results::<Listed>()?;
+    let mut rows = rows_of::<Listed>(&results[1])?;
     // The page statement reads one row more than asked: its presence means a next page.
     let limit = usize::try_from(query.page.limit()).unwrap_or(usize::MAX);
     let more = rows.len() > limit;
     rows.truncate(limit);
     Ok(ListPage { total, rows, more })
-}
-
-/// SQL text and the values of its `?N` placeholders.
-#[derive(Debug, Default)]
-struct Statement<'a> {
-    text: String,
-    params: Vec<Param<'a>>,
-}
-
-impl<'a> Statement<'a> {
-    /// Adds a value and returns its placeholder.
-    fn bind(&mut self, param: Param<'a>) -> String {
-        self.params.push(param);
-        format!("?{}", self.params.len())
-    }
 }
 
 /// `WHERE a AND b ...`, or nothing for no conditions.
@@ -258,30 +230,12 @@ fn param_of(value: &Value) -> Param<'_> {
 mod tests {
     use std::borrow::Cow;
 
-    use rusqlite::types::Value as Sql;
     use rusqlite::{params_from_iter, Connection};
 
     use super::*;
+    use crate::db::test_db::{database, values};
     use crate::domain::geo::Point;
     use crate::domain::ListParams;
-
-    /// An in-memory SQLite database with every migration of `migrations/` applied: the
-    /// same schema and indexes D1 gets, for checking the SQL built here.
-    fn database() -> Connection {
-        let connection = Connection::open_in_memory().unwrap();
-        let mut files: Vec<_> =
-            std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
-                .unwrap()
-                .map(|entry| entry.unwrap().path())
-                .collect();
-        files.sort();
-        for file in files {
-            connection
-                .execute_batch(&std::fs::read_to_string(file).unwrap())
-                .unwrap();
-        }
-        connection
-    }
 
     fn insert(db: &Connection, nombre: &str, lon: f64, lat: f64, created_at: &str) {
         db.execute(
@@ -300,18 +254,6 @@ mod tests {
         )
         .parse()
         .unwrap()
-    }
-
-    fn values(params: &[Param<'_>]) -> Vec<Sql> {
-        params
-            .iter()
-            .map(|param| match param {
-                Param::Text(Some(text)) => Sql::Text(text.to_string()),
-                Param::Text(None) => Sql::Null,
-                Param::Real(number) => Sql::Real(*number),
-                Param::Integer(number) => Sql::Integer(*number),
-            })
-            .collect()
     }
 
     /// `(id, distance_m)` of each row of the page.
@@ -584,6 +526,7 @@ mod tests {
                 ubicacion: row.get("ubicacion").unwrap(),
                 created_at: row.get("created_at").unwrap(),
                 updated_at: row.get("updated_at").unwrap(),
+                version: row.get("version").unwrap(),
             },
             distance_m: None,
         }

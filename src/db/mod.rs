@@ -5,17 +5,24 @@
 /// The columns of a segment, in the order of the table.
 macro_rules! columns {
     () => {
-        "id_segmento, nombre, descripcion, longitud, latitud, ubicacion, created_at, updated_at"
+        "id_segmento, nombre, descripcion, longitud, latitud, ubicacion, created_at, updated_at, \
+         version"
     };
 }
 
+pub mod idempotency;
 pub mod listing;
 pub mod segmentos;
+#[cfg(test)]
+mod test_db;
+
+use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 use worker::wasm_bindgen::JsValue;
-use worker::{D1Database, D1PreparedStatement, Env};
+use worker::{D1Database, D1DatabaseSession, D1Result, D1SessionConstraint, Delay, Env};
 
+use crate::domain::consistency::Bookmark;
 use crate::domain::{ErrorKind, FieldError};
 use crate::error::{platform_message, ApiError};
 
@@ -29,11 +36,6 @@ fn binding(env: &Env) -> Result<D1Database, String> {
             platform_message(&error)
         )
     })
-}
-
-/// The database bound as `DB`; a missing binding is a deployment fault, hence a 500.
-pub fn connect(env: &Env) -> Result<D1Database, ApiError> {
-    binding(env).map_err(ApiError::Internal)
 }
 
 /// A trivial read of the segment table: proves the binding, the connection and the
@@ -65,10 +67,153 @@ fn unhealthy_reason(cause: &str) -> &'static str {
     }
 }
 
+/// Where a request's queries may be served (D1 read replication, Sessions API).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Consistency {
+    /// Reads: any replica, or (with the client's bookmark from an earlier response) one
+    /// at least as new as that bookmark, so a client reads its own writes.
+    Read(Option<Bookmark>),
+    /// Writes: the primary.
+    Write,
+}
+
+/// Whether a failed statement may be run again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retry {
+    /// Reads, and writes an idempotency key fences off: a transient failure is retried.
+    Transient,
+    /// Other writes: a failure may have happened after the commit, so it is final.
+    Never,
+}
+
+/// Attempts of a retried statement, the first included.
+const MAX_ATTEMPTS: u32 = 3;
+
+/// One request's D1 session: every query of the request runs in it, in order.
+pub struct Database {
+    session: D1DatabaseSession,
+    /// The client's bookmark, echoed when no query ran.
+    requested: Option<Bookmark>,
+}
+
+impl Database {
+    /// Opens the session; a missing binding is a deployment fault, hence a 500.
+    pub fn open(env: &Env, consistency: Consistency) -> Result<Self, ApiError> {
+        let db = binding(env).map_err(ApiError::Internal)?;
+        let (session, requested) = match consistency {
+            Consistency::Write => (
+                db.with_session_constraint(D1SessionConstraint::FirstPrimary),
+                None,
+            ),
+            Consistency::Read(None) => (
+                db.with_session_constraint(D1SessionConstraint::FirstUnconstrained),
+                None,
+            ),
+            Consistency::Read(Some(bookmark)) => {
+                (db.with_session(Some(bookmark.as_str())), Some(bookmark))
+            }
+        };
+        Ok(Self {
+            session: session.map_err(failed)?,
+            requested,
+        })
+    }
+
+    /// The latest bookmark of the session, or the client's own when no query ran.
+    pub fn bookmark(&self) -> Option<String> {
+        let latest = self.session.get_bookmark().ok().flatten();
+        latest.or_else(|| self.requested.as_ref().map(|b| b.as_str().to_owned()))
+    }
+
+    /// Runs statements as one D1 batch: one implicit transaction, all or nothing.
+    async fn batch(
+        &self,
+        statements: &[Statement<'_>],
+        retry: Retry,
+    ) -> Result<Vec<D1Result>, ApiError> {
+        let mut attempt = 0;
+        loop {
+            let prepared = statements
+                .iter()
+                .map(|statement| {
+                    let values: Vec<JsValue> = statement.params.iter().map(JsValue::from).collect();
+                    self.session.prepare(&statement.text).bind(&values)
+                })
+                .collect::<worker::Result<Vec<_>>>()
+                .map_err(failed)?;
+            match self.session.batch(prepared).await {
+                Ok(results) if results.len() == statements.len() => return Ok(results),
+                Ok(results) => {
+                    return Err(ApiError::Internal(format!(
+                        "batch of {} statements returned {} results",
+                        statements.len(),
+                        results.len()
+                    )))
+                }
+                Err(error) => {
+                    let message = platform_message(&error);
+                    attempt += 1;
+                    if retry == Retry::Never || attempt >= MAX_ATTEMPTS || !is_transient(&message) {
+                        return Err(classify_failure(&message));
+                    }
+                    Delay::from(backoff(attempt, random_unit())).await;
+                }
+            }
+        }
+    }
+
+    /// The rows of one statement.
+    async fn rows<T: DeserializeOwned>(
+        &self,
+        statement: &Statement<'_>,
+        retry: Retry,
+    ) -> Result<Vec<T>, ApiError> {
+        let results = self.batch(std::slice::from_ref(statement), retry).await?;
+        rows_of(&results[0])
+    }
+
+    /// The first row of one statement, if any.
+    async fn first<T: DeserializeOwned>(
+        &self,
+        statement: &Statement<'_>,
+        retry: Retry,
+    ) -> Result<Option<T>, ApiError> {
+        Ok(self.rows(statement, retry).await?.into_iter().next())
+    }
+}
+
+/// The rows of one result of a batch.
+fn rows_of<T: DeserializeOwned>(result: &D1Result) -> Result<Vec<T>, ApiError> {
+    result.results().map_err(failed)
+}
+
+/// SQL text and the values of its `?N` placeholders.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Statement<'a> {
+    pub text: String,
+    pub params: Vec<Param<'a>>,
+}
+
+impl<'a> Statement<'a> {
+    pub fn new(text: impl Into<String>, params: Vec<Param<'a>>) -> Self {
+        Self {
+            text: text.into(),
+            params,
+        }
+    }
+
+    /// Adds a value and returns its placeholder.
+    pub fn bind(&mut self, param: Param<'a>) -> String {
+        self.params.push(param);
+        format!("?{}", self.params.len())
+    }
+}
+
 /// A value bound to a `?N` placeholder.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Param<'a> {
     Text(Option<&'a str>),
+    OwnedText(String),
     Real(f64),
     Integer(i64),
 }
@@ -78,6 +223,7 @@ impl From<&Param<'_>> for JsValue {
         match param {
             Param::Text(Some(text)) => JsValue::from_str(text),
             Param::Text(None) => JsValue::NULL,
+            Param::OwnedText(text) => JsValue::from_str(text),
             Param::Real(number) => JsValue::from_f64(*number),
             // Exact: domain types keep integers within JavaScript's safe range.
             Param::Integer(number) => JsValue::from_f64(*number as f64),
@@ -85,22 +231,42 @@ impl From<&Param<'_>> for JsValue {
     }
 }
 
-fn prepare(
-    db: &D1Database,
-    sql: &str,
-    params: &[Param<'_>],
-) -> Result<D1PreparedStatement, ApiError> {
-    let values: Vec<JsValue> = params.iter().map(JsValue::from).collect();
-    db.prepare(sql).bind(&values).map_err(failed)
+/// Messages of D1 failures that D1's documentation says to retry ("Retry the
+/// operation"): the database restarted or moved, or the network dropped the query.
+const TRANSIENT_FAILURES: [&str; 5] = [
+    "Network connection lost",
+    "storage caused object to be reset",
+    "reset because its code was updated",
+    "Cannot resolve D1 DB due to transient issue on remote node",
+    "Can't read from request stream because client disconnected",
+];
+
+/// Whether a failure is one a retry may cure. An overloaded database is not: retrying
+/// adds to its queue; the client is told to come back later instead.
+fn is_transient(message: &str) -> bool {
+    TRANSIENT_FAILURES
+        .iter()
+        .any(|transient| message.contains(transient))
 }
 
-/// The first row of a statement, if any.
-async fn first<T: DeserializeOwned>(
-    db: &D1Database,
-    sql: &str,
-    params: &[Param<'_>],
-) -> Result<Option<T>, ApiError> {
-    prepare(db, sql, params)?.first(None).await.map_err(failed)
+/// How long to wait before retry `attempt` (1-based): "full jitter" exponential backoff,
+/// a uniform draw below 25 ms, 50 ms, 100 ms, ... capped at 500 ms, so that retries of
+/// many clients spread out instead of arriving together.
+fn backoff(attempt: u32, unit: f64) -> Duration {
+    const BASE_MS: f64 = 25.0;
+    const CAP_MS: f64 = 500.0;
+    let ceiling = (BASE_MS * 2f64.powi(attempt.saturating_sub(1) as i32)).min(CAP_MS);
+    Duration::from_micros((ceiling * unit.clamp(0.0, 1.0) * 1000.0) as u64)
+}
+
+/// A uniform draw from [0, 1) from the platform's CSPRNG.
+fn random_unit() -> f64 {
+    let mut bytes = [0u8; 4];
+    // Should the CSPRNG ever fail, waiting the longest backoff is still correct.
+    if getrandom::fill(&mut bytes).is_err() {
+        return 1.0;
+    }
+    f64::from(u32::from_le_bytes(bytes)) / (f64::from(u32::MAX) + 1.0)
 }
 
 fn failed(error: worker::Error) -> ApiError {
@@ -111,8 +277,12 @@ fn failed(error: worker::Error) -> ApiError {
 const NOT_ALLOWED: &str = "the value is not allowed";
 
 /// A failed statement: a SQLite constraint failure is the client's input breaking a rule
-/// of the schema (its CHECKs back up validation), hence a 422; anything else is ours.
+/// of the schema (its CHECKs back up validation), hence a 422; an overloaded database is
+/// a 503 the client may retry later; anything else is ours.
 fn classify_failure(message: &str) -> ApiError {
+    if message.contains("D1 DB is overloaded") {
+        return ApiError::DatabaseBusy(message.to_owned());
+    }
     if !message.contains("constraint failed") {
         return ApiError::Internal(message.to_owned());
     }
@@ -171,6 +341,64 @@ mod tests {
             error,
             ApiError::Internal("D1_ERROR: no such table: segmentos: SQLITE_ERROR".into())
         );
+    }
+
+    #[test]
+    fn an_overloaded_database_is_busy_not_broken() {
+        let message = "D1_ERROR: D1 DB is overloaded. Too many requests queued.";
+
+        assert_eq!(
+            classify_failure(message),
+            ApiError::DatabaseBusy(message.into())
+        );
+    }
+
+    #[test]
+    fn the_failures_d1_documents_as_retryable_are_transient() {
+        for message in [
+            "D1_ERROR: Network connection lost.",
+            "D1_ERROR: Internal error in D1 DB storage caused object to be reset.",
+            "D1_ERROR: Internal error while starting up D1 DB storage caused object to be reset.",
+            "D1_ERROR: D1 DB reset because its code was updated.",
+            "D1_ERROR: Cannot resolve D1 DB due to transient issue on remote node.",
+            "D1_ERROR: Can't read from request stream because client disconnected.",
+        ] {
+            assert!(is_transient(message), "{message}");
+        }
+    }
+
+    #[test]
+    fn overload_limits_and_sql_errors_are_not_retried() {
+        for message in [
+            "D1_ERROR: D1 DB is overloaded. Requests queued for too long.",
+            "D1_ERROR: D1 DB is overloaded. Too many requests queued.",
+            "D1_ERROR: D1 DB's isolate exceeded its memory limit and was reset.",
+            "D1_ERROR: D1 DB exceeded its CPU time limit and was reset.",
+            "D1_ERROR: D1 DB storage operation exceeded timeout which caused object to be reset.",
+            "D1_ERROR: UNIQUE constraint failed: idempotency_keys.idempotency_key: SQLITE_CONSTRAINT",
+            "D1_ERROR: no such table: segmentos: SQLITE_ERROR",
+        ] {
+            assert!(!is_transient(message), "{message}");
+        }
+    }
+
+    #[test]
+    fn backoff_grows_exponentially_up_to_its_cap() {
+        let longest = |attempt| backoff(attempt, 1.0).as_millis();
+
+        assert_eq!(
+            [1, 2, 3, 4, 5, 6, 30].map(longest),
+            [25, 50, 100, 200, 400, 500, 500]
+        );
+    }
+
+    #[test]
+    fn backoff_is_a_uniform_draw_below_its_ceiling() {
+        assert_eq!(backoff(3, 0.0), Duration::ZERO);
+        assert_eq!(backoff(3, 0.5), Duration::from_millis(50));
+        assert!((0..100)
+            .map(|_| random_unit())
+            .all(|unit| (0.0..1.0).contains(&unit)));
     }
 
     #[test]

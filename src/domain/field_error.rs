@@ -42,6 +42,12 @@ pub enum ErrorKind {
     JsonInvalid { error: String },
     /// A JSON body that is valid but not an object.
     ObjectType,
+    /// A value that should be a JSON array.
+    ListType,
+    /// An array with fewer than `min` items.
+    TooShort { min: usize, actual: usize },
+    /// An array with more than `max` items.
+    TooLong { max: usize, actual: usize },
     /// A value refused by a rule with no more specific kind (a schema CHECK, a malformed
     /// `bbox`); `reason` says which rule.
     ValueError { reason: Cow<'static, str> },
@@ -67,6 +73,9 @@ impl ErrorKind {
             Self::ExtraForbidden => "extra_forbidden",
             Self::JsonInvalid { .. } => "json_invalid",
             Self::ObjectType => "model_attributes_type",
+            Self::ListType => "list_type",
+            Self::TooShort { .. } => "too_short",
+            Self::TooLong { .. } => "too_long",
             Self::ValueError { .. } => "value_error",
         }
     }
@@ -109,6 +118,15 @@ impl ErrorKind {
             Self::ObjectType => {
                 "Input should be a valid dictionary or object to extract fields from".into()
             }
+            Self::ListType => "Input should be a valid list".into(),
+            Self::TooShort { min, actual } => format!(
+                "List should have at least {min} item{} after validation, not {actual}",
+                plural(*min)
+            ),
+            Self::TooLong { max, actual } => format!(
+                "List should have at most {max} item{} after validation, not {actual}",
+                plural(*max)
+            ),
             Self::ValueError { reason } => format!("Value error, {reason}"),
         }
     }
@@ -126,6 +144,12 @@ impl ErrorKind {
             Self::ValueError { reason } => Some(json!({ "error": reason })),
             Self::LessThanEqual { max } => Some(json!({ "le": number(*max) })),
             Self::JsonInvalid { error } => Some(json!({ "error": error })),
+            Self::TooShort { min, actual } => {
+                Some(json!({ "field_type": "List", "min_length": min, "actual_length": actual }))
+            }
+            Self::TooLong { max, actual } => {
+                Some(json!({ "field_type": "List", "max_length": max, "actual_length": actual }))
+            }
             _ => None,
         }
     }
@@ -137,6 +161,14 @@ impl ErrorKind {
         Self::ValueError {
             reason: reason.into(),
         }
+    }
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 {
+        ""
+    } else {
+        "s"
     }
 }
 
@@ -196,6 +228,36 @@ impl FieldError {
     /// A problem with a query parameter (`loc: ["query", "limit"]`).
     pub fn query(name: &str, kind: ErrorKind) -> Self {
         Self::at(named("query", name), kind)
+    }
+
+    /// A problem with a request header (`loc: ["header", "if-match"]`).
+    pub fn header(name: &str, kind: ErrorKind) -> Self {
+        Self::at(named("header", name), kind)
+    }
+
+    /// The same problem found inside a part of a larger input: `path` goes between the
+    /// source and the rest of the location (`["body", "nombre"]` within item 3 of a list
+    /// is `["body", 3, "nombre"]`).
+    pub fn within(mut self, path: impl IntoIterator<Item = LocItem>) -> Self {
+        let rest = self.loc.split_off(1.min(self.loc.len()));
+        self.loc.extend(path);
+        self.loc.extend(rest);
+        self
+    }
+
+    /// The body field this error is about, if it is about one (`["body", "nombre"]`).
+    pub fn body_field_name(&self) -> Option<&str> {
+        match self.loc.as_slice() {
+            [LocItem::Name(source), LocItem::Name(field)] if source == "body" => Some(field),
+            _ => None,
+        }
+    }
+
+    /// The same problem at another location in the body (`["body", ...path]`).
+    pub fn moved_in_body(self, path: impl IntoIterator<Item = LocItem>) -> Self {
+        let mut loc = vec![LocItem::Name("body".into())];
+        loc.extend(path);
+        Self::at(loc, self.kind)
     }
 
     /// A problem with a path parameter (`loc: ["path", "id_segmento"]`).
@@ -258,7 +320,7 @@ impl utoipa::PartialSchema for FieldError {
                 "loc",
                 ArrayBuilder::new()
                     .items(loc_item)
-                    .description(Some("Where: `body`, `query` or `path`, then the field or parameter name, or a byte offset into an unreadable body.")),
+                    .description(Some("Where: `body`, `query`, `path` or `header`, then the field, parameter or header name (a list item's index comes before its field: `[\"body\", 3, \"latitud\"]`), or a byte offset into an unreadable body.")),
             )
             .property("msg", text("For people."))
             .property(

@@ -517,6 +517,13 @@ pub enum Format {
 }
 
 impl Format {
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Self::Json => "application/json",
+            Self::GeoJson => super::geojson::MEDIA_TYPE,
+        }
+    }
+
     fn parse(raw: &str) -> Result<Self, ErrorKind> {
         match raw {
             "json" => Ok(Self::Json),

@@ -10,7 +10,7 @@ use super::field_error::FieldError;
 use super::input::{finite, integer_in_range, not_blank, Checker, Field, MAX_SAFE_INTEGER};
 
 /// Fields the server owns: accepted in a body (clients echo whole segments back) and ignored.
-const SERVER_FIELDS: [&str; 3] = ["id_segmento", "created_at", "updated_at"];
+const SERVER_FIELDS: [&str; 4] = ["id_segmento", "created_at", "updated_at", "version"];
 
 /// A stored segment, as D1 returns it and as the API sends it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -26,6 +26,9 @@ pub struct Segmento {
     pub created_at: String,
     /// RFC 3339 UTC, set by the database.
     pub updated_at: String,
+    /// 1 when created, one more after each update; the `ETag` is made from it.
+    #[cfg_attr(test, schema(minimum = 1))]
+    pub version: i64,
 }
 
 #[cfg(test)]
@@ -41,6 +44,7 @@ impl Segmento {
             ubicacion: Some("Córdoba".into()),
             created_at: "2026-11-22T10:00:00.000Z".into(),
             updated_at: "2026-11-22T10:00:00.000Z".into(),
+            version: 1,
         }
     }
 }
@@ -75,7 +79,8 @@ impl SegmentoId {
     schema(
         as = SegmentoCreate,
         description = "A new segment. Unknown fields are refused (422); `id_segmento`, \
-            `created_at` and `updated_at` are accepted and ignored, as the server sets them."
+            `created_at`, `updated_at` and `version` are accepted and ignored, as the server sets \
+            them."
     )
 )]
 pub struct SegmentoPayload {
@@ -620,6 +625,7 @@ mod tests {
             ubicacion: Some("b".into()),
             created_at: "2026-01-01T00:00:00.000Z".into(),
             updated_at: "2026-01-01T00:00:00.000Z".into(),
+            version: 3,
         };
 
         let value = serde_json::to_value(&segment).unwrap();
@@ -630,7 +636,7 @@ mod tests {
                 "id_segmento": 1, "nombre": "a", "descripcion": null, "longitud": 1.5,
                 "latitud": -2.0, "ubicacion": "b",
                 "created_at": "2026-01-01T00:00:00.000Z",
-                "updated_at": "2026-01-01T00:00:00.000Z"
+                "updated_at": "2026-01-01T00:00:00.000Z", "version": 3
             })
         );
     }

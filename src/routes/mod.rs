@@ -1,5 +1,6 @@
 //! Thin handlers: parse the request, call the database, shape the response.
 
+pub(crate) mod create;
 pub(crate) mod health;
 pub(crate) mod map;
 pub(crate) mod segmentos;
@@ -8,6 +9,8 @@ pub use health::mark_isolate_start;
 
 use worker::{Env, Method, Request, Response};
 
+use crate::db::{Consistency, Database};
+use crate::domain::consistency::{Bookmark, BOOKMARK_HEADER};
 use crate::error::ApiError;
 
 /// Every path the API answers. The collection and item paths take an optional trailing
@@ -18,6 +21,7 @@ enum Route<'a> {
     HealthDatabase,
     Map,
     Segmentos,
+    Bulk,
     Segmento(&'a str),
 }
 
@@ -32,6 +36,7 @@ impl<'a> Route<'a> {
             "/health/database" => Some(Self::HealthDatabase),
             "/map" => Some(Self::Map),
             "/api/v1/segmentos" => Some(Self::Segmentos),
+            "/api/v1/segmentos/bulk" => Some(Self::Bulk),
             _ => path
                 .strip_prefix("/api/v1/segmentos/")
                 .filter(|id| !id.is_empty() && !id.contains('/'))
@@ -46,7 +51,7 @@ impl<'a> Route<'a> {
             Self::Health | Self::HealthDatabase => Some("no-store"),
             // The page is tiny and its configuration may change with any deploy.
             Self::Map => Some("no-cache"),
-            Self::Segmentos | Self::Segmento(_) => None,
+            Self::Segmentos | Self::Bulk | Self::Segmento(_) => None,
         }
     }
 
@@ -55,7 +60,23 @@ impl<'a> Route<'a> {
         match self {
             Self::Health | Self::HealthDatabase | Self::Map => "GET, HEAD",
             Self::Segmentos => "GET, HEAD, POST",
+            Self::Bulk => "POST",
             Self::Segmento(_) => "GET, HEAD, PUT, PATCH, DELETE",
+        }
+    }
+}
+
+/// A handler's result, and the bookmark of the D1 session it ran in (if it had one).
+pub struct Handled {
+    pub result: Result<Response, ApiError>,
+    pub bookmark: Option<String>,
+}
+
+impl From<Result<Response, ApiError>> for Handled {
+    fn from(result: Result<Response, ApiError>) -> Self {
+        Self {
+            result,
+            bookmark: None,
         }
     }
 }
@@ -66,23 +87,56 @@ pub fn cache_control(path: &str) -> Option<&'static str> {
 }
 
 /// Routes a request to its handler. `HEAD` runs the `GET` handler; the runtime drops the
-/// body.
-pub async fn dispatch(req: Request, env: &Env) -> Result<Response, ApiError> {
+/// body. Segment requests run in one D1 session (see [`consistency`]).
+pub async fn dispatch(req: Request, env: &Env) -> Handled {
     let path = req.path();
-    let route = Route::resolve(&path).ok_or(ApiError::RouteNotFound)?;
-    match (route, req.method()) {
-        (Route::Health, Method::Get | Method::Head) => health::liveness(),
-        (Route::HealthDatabase, Method::Get | Method::Head) => health::database(env).await,
-        (Route::Map, Method::Get | Method::Head) => map::page(env),
-        (Route::Segmentos, Method::Get | Method::Head) => segmentos::list(&req, env).await,
-        (Route::Segmentos, Method::Post) => segmentos::create(req, env).await,
-        (Route::Segmento(id), Method::Get | Method::Head) => segmentos::get(id, &req, env).await,
-        (Route::Segmento(id), Method::Put | Method::Patch) => segmentos::update(id, req, env).await,
-        (Route::Segmento(id), Method::Delete) => segmentos::delete(id, env).await,
+    let Some(route) = Route::resolve(&path) else {
+        return Err(ApiError::RouteNotFound).into();
+    };
+    let method = req.method();
+    let reads = matches!(method, Method::Get | Method::Head);
+    match route {
+        Route::Health if reads => return health::liveness().into(),
+        Route::HealthDatabase if reads => return health::database(env).await.into(),
+        Route::Map if reads => return map::page(env).into(),
+        Route::Health | Route::HealthDatabase | Route::Map => {
+            return Err(ApiError::MethodNotAllowed {
+                allow: route.allow(),
+            })
+            .into()
+        }
+        Route::Segmentos | Route::Bulk | Route::Segmento(_) => {}
+    }
+    let db = match consistency(&req, reads).and_then(|wanted| Database::open(env, wanted)) {
+        Ok(db) => db,
+        Err(error) => return Err(error).into(),
+    };
+    let result = match (route, method) {
+        (Route::Segmentos, Method::Get | Method::Head) => segmentos::list(&req, &db).await,
+        (Route::Segmentos, Method::Post) => create::one(req, &db).await,
+        (Route::Bulk, Method::Post) => create::bulk(req, &db).await,
+        (Route::Segmento(id), Method::Get | Method::Head) => segmentos::get(id, &req, &db).await,
+        (Route::Segmento(id), Method::Put | Method::Patch) => segmentos::update(id, req, &db).await,
+        (Route::Segmento(id), Method::Delete) => segmentos::delete(id, &req, &db).await,
         (route, _) => Err(ApiError::MethodNotAllowed {
             allow: route.allow(),
         }),
+    };
+    Handled {
+        result,
+        bookmark: db.bookmark(),
     }
+}
+
+/// Reads go to any replica, or to one at least as new as the client's bookmark; writes
+/// go to the primary (their own reads then see the latest state).
+fn consistency(req: &Request, reads: bool) -> Result<Consistency, ApiError> {
+    if !reads {
+        return Ok(Consistency::Write);
+    }
+    let bookmark = req.headers().get(BOOKMARK_HEADER)?;
+    let bookmark = bookmark.as_deref().map(Bookmark::parse).transpose()?;
+    Ok(Consistency::Read(bookmark))
 }
 
 #[cfg(test)]
@@ -109,6 +163,13 @@ mod tests {
             Route::resolve("/api/v1/segmentos/abc"),
             Some(Route::Segmento("abc"))
         );
+    }
+
+    #[test]
+    fn the_bulk_import_has_its_own_route_and_method() {
+        assert_eq!(Route::resolve("/api/v1/segmentos/bulk"), Some(Route::Bulk));
+        assert_eq!(Route::resolve("/api/v1/segmentos/bulk/"), Some(Route::Bulk));
+        assert_eq!(Route::Bulk.allow(), "POST");
     }
 
     #[test]

@@ -1,39 +1,18 @@
-//! `/api/v1/segmentos`: create, read, list, update, delete.
+//! `/api/v1/segmentos` and `/api/v1/segmentos/{id}`: read, list, update, delete. (Creates
+//! are in `create.rs`.)
 
-use worker::{Env, Request, Response, Url};
+use worker::{Request, Response, Url};
 
-use crate::db;
-use crate::domain::geojson::{self, Feature, FeatureCollection};
+use crate::db::segmentos::Written;
+use crate::db::{self, Database};
+use crate::domain::geojson::{Feature, FeatureCollection};
 use crate::domain::listing::Cursor;
+use crate::domain::precondition::{list_etag, segment_etag, WriteConditions};
 use crate::domain::{Format, ListParams, Listed, SegmentoId, SegmentoPayload};
 use crate::error::ApiError;
-use crate::http::{empty_response, json_body, json_response, json_response_as};
+use crate::http::{bytes_response, conditional_get, empty_response, json_body, json_response};
 
-const COLLECTION_PATH: &str = "/api/v1/segmentos";
-
-/// Create a segment.
-#[cfg_attr(test, utoipa::path(
-    post,
-    path = "/api/v1/segmentos",
-    tag = "segmentos",
-    request_body = crate::domain::SegmentoPayload,
-    responses(
-        (status = 201, description = "Created", body = crate::domain::Segmento,
-            headers(("location" = String, description = "The new segment's URL path"))),
-        (status = 413, description = "Body over 64 KiB", body = crate::error::ErrorMessage),
-        (status = 415, description = "Body not declared as JSON", body = crate::error::ErrorMessage),
-        (status = 422, description = "Invalid body; every problem listed", body = crate::error::ValidationErrors),
-        (status = 500, description = "Internal error (the log has the cause)", body = crate::error::ErrorMessage),
-    )
-))]
-pub async fn create(mut req: Request, env: &Env) -> Result<Response, ApiError> {
-    let new = json_body::<SegmentoPayload>(&mut req).await?.into_new()?;
-    let segmento = db::segmentos::insert(&db::connect(env)?, &new).await?;
-    let mut response = json_response(201, &segmento)?;
-    let location = format!("{COLLECTION_PATH}/{}", segmento.id_segmento);
-    response.headers_mut().set("location", &location)?;
-    Ok(response)
-}
+pub const COLLECTION_PATH: &str = "/api/v1/segmentos";
 
 /// Read a segment.
 ///
@@ -46,35 +25,50 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     params(
         ("id_segmento" = i64, Path, description = "The segment's id"),
         ("format" = Option<crate::domain::Format>, Query, description = "`json` (default) or `geojson`; overrides `Accept`"),
+        ("if-none-match" = Option<String>, Header, description = "Entity tags (or `*`) the client holds: `304` when one is current"),
     ),
     responses(
         (status = 200, description = "The segment, as JSON or (`Accept: application/geo+json`, `?format=geojson`) as a GeoJSON Feature",
-            headers(("vary" = String, description = "`accept`: the representation depends on it")),
+            headers(
+                ("vary" = String, description = "`accept`: the representation depends on it"),
+                ("etag" = String, description = "Strong entity tag of this version in this representation"),
+            ),
             content(
                 (crate::domain::Segmento = "application/json"),
                 (crate::domain::geojson::Feature = "application/geo+json"),
+            )),
+        (status = 304, description = "Not Modified: `If-None-Match` names the current version",
+            headers(
+                ("etag" = String, description = "The current entity tag"),
+                ("vary" = String, description = "`accept`"),
             )),
         (status = 404, description = "No segment has this id", body = crate::error::ErrorMessage),
         (status = 422, description = "The id is not an integer, or the format is unknown", body = crate::error::ValidationErrors),
         (status = 500, description = "Internal error (the log has the cause)", body = crate::error::ErrorMessage),
     )
 ))]
-pub async fn get(raw_id: &str, req: &Request, env: &Env) -> Result<Response, ApiError> {
+pub async fn get(raw_id: &str, req: &Request, db: &Database) -> Result<Response, ApiError> {
     let format = ListParams::from_query(req.url()?.query_pairs()).format();
     let id = SegmentoId::parse(raw_id).map_err(ApiError::from);
     let (id, format) = ApiError::combine(id, format.map_err(ApiError::from))?;
-    let segmento = db::segmentos::find(&db::connect(env)?, id)
+    let segmento = db::segmentos::find(db, id)
         .await?
         .ok_or(ApiError::SegmentoNotFound(id.get()))?;
-    let mut response = match Format::negotiate(format, accept(req)?.as_deref()) {
-        Format::Json => json_response(200, &segmento)?,
-        Format::GeoJson => {
-            let row = Listed::from(segmento);
-            json_response_as(200, &Feature::new(&row), geojson::MEDIA_TYPE)?
-        }
-    };
+    let format = Format::negotiate(format, header(req, "accept")?.as_deref());
+    let etag = segment_etag(segmento.id_segmento, segmento.version, format);
+    let row = Listed::from(segmento);
+    let body = match format {
+        Format::Json => serde_json::to_vec(&row.segmento),
+        Format::GeoJson => serde_json::to_vec(&Feature::new(&row)),
+    }
+    .map_err(|error| ApiError::Internal(error.to_string()))?;
+    let mut response = bytes_response(200, body, format.media_type())?;
     response.headers_mut().set("vary", "accept")?;
-    Ok(response)
+    Ok(conditional_get(
+        response,
+        &etag,
+        header(req, "if-none-match")?.as_deref(),
+    )?)
 }
 
 /// List segments.
@@ -88,49 +82,67 @@ pub async fn get(raw_id: &str, req: &Request, env: &Env) -> Result<Response, Api
     get,
     path = "/api/v1/segmentos",
     tag = "segmentos",
-    params(crate::domain::ListParams),
+    params(
+        crate::domain::ListParams,
+        ("if-none-match" = Option<String>, Header, description = "Entity tags the client holds: `304` when the page is unchanged"),
+    ),
     responses(
         (status = 200, description = "A page of segments: a JSON array, or (`Accept: application/geo+json`, `?format=geojson`) a GeoJSON FeatureCollection",
             headers(
                 ("x-total-count" = u64, description = "How many segments match the filters, over all pages"),
                 ("link" = String, description = "`<url>; rel=\"next\"` when more segments follow: the same query with a `cursor`"),
                 ("vary" = String, description = "`accept`: the representation depends on it"),
+                ("etag" = String, description = "Weak entity tag of this page (its body, total and next link)"),
             ),
             content(
                 (Vec<crate::domain::Listed> = "application/json"),
                 (crate::domain::geojson::FeatureCollection = "application/geo+json"),
             )),
+        (status = 304, description = "Not Modified: `If-None-Match` names the page as it is",
+            headers(
+                ("etag" = String, description = "The page's entity tag"),
+                ("vary" = String, description = "`accept`"),
+            )),
         (status = 422, description = "A parameter is invalid; every problem listed, each naming its parameter", body = crate::error::ValidationErrors),
         (status = 500, description = "Internal error (the log has the cause)", body = crate::error::ErrorMessage),
     )
 ))]
-pub async fn list(req: &Request, env: &Env) -> Result<Response, ApiError> {
+pub async fn list(req: &Request, db: &Database) -> Result<Response, ApiError> {
     let url = req.url()?;
     let query = ListParams::from_query(url.query_pairs()).parse()?;
-    let page = db::listing::list(&db::connect(env)?, &query).await?;
+    let page = db::listing::list(db, &query).await?;
     let next = match page.rows.last() {
         Some(last) if page.more => Some(next_page(&url, &Cursor::after(last, &query.sort))),
         _ => None,
     };
-    let mut response = match Format::negotiate(query.format, accept(req)?.as_deref()) {
-        Format::Json => json_response(200, &page.rows)?,
-        Format::GeoJson => {
-            let collection =
-                FeatureCollection::new(&page.rows, page.total, url.to_string(), next.clone());
-            json_response_as(200, &collection, geojson::MEDIA_TYPE)?
-        }
-    };
+    let format = Format::negotiate(query.format, header(req, "accept")?.as_deref());
+    let body = match format {
+        Format::Json => serde_json::to_vec(&page.rows),
+        Format::GeoJson => serde_json::to_vec(&FeatureCollection::new(
+            &page.rows,
+            page.total,
+            url.to_string(),
+            next.clone(),
+        )),
+    }
+    .map_err(|error| ApiError::Internal(error.to_string()))?;
+    let etag = list_etag(&body, page.total, next.as_deref());
+    let mut response = bytes_response(200, body, format.media_type())?;
     let headers = response.headers_mut();
     headers.set("x-total-count", &page.total.to_string())?;
     headers.set("vary", "accept")?;
     if let Some(next) = next {
         headers.set("link", &format!("<{next}>; rel=\"next\""))?;
     }
-    Ok(response)
+    Ok(conditional_get(
+        response,
+        &etag,
+        header(req, "if-none-match")?.as_deref(),
+    )?)
 }
 
-fn accept(req: &Request) -> worker::Result<Option<String>> {
-    req.headers().get("accept")
+fn header(req: &Request, name: &str) -> worker::Result<Option<String>> {
+    req.headers().get(name)
 }
 
 /// This list's URL with its position replaced by `cursor`: the same filters, order,
@@ -152,52 +164,107 @@ fn next_page(url: &Url, cursor: &str) -> String {
 /// Update a segment.
 ///
 /// `PUT` and `PATCH` alike change only the fields sent (RecWay clients send partial
-/// bodies to both). A bad id and a bad body are reported together.
+/// bodies to both). A bad id and a bad body are reported together. With `If-Match`, the
+/// update happens only if the segment is still at a version it names (`412` otherwise):
+/// the check and the write are one statement, so concurrent writers cannot lose updates.
 #[cfg_attr(test, utoipa::path(
     method(put, patch),
     path = "/api/v1/segmentos/{id_segmento}",
     tag = "segmentos",
-    params(("id_segmento" = i64, Path, description = "The segment's id")),
+    params(
+        ("id_segmento" = i64, Path, description = "The segment's id"),
+        IfMatchHeaders,
+    ),
     request_body = crate::domain::SegmentoPatch,
     responses(
-        (status = 200, description = "The updated segment", body = crate::domain::Segmento),
+        (status = 200, description = "The updated segment", body = crate::domain::Segmento,
+            headers(("etag" = String, description = "The updated segment's strong entity tag"))),
         (status = 404, description = "No segment has this id", body = crate::error::ErrorMessage),
+        (status = 412, description = "`If-Match` / `If-None-Match` do not hold for the current version; nothing changed", body = crate::error::ErrorMessage,
+            headers(("etag" = String, description = "The current entity tag"))),
         (status = 413, description = "Body over 64 KiB", body = crate::error::ErrorMessage),
         (status = 415, description = "Body not declared as JSON", body = crate::error::ErrorMessage),
-        (status = 422, description = "Invalid id or body; every problem listed", body = crate::error::ValidationErrors),
+        (status = 422, description = "Invalid id, body, `If-Match` or `If-None-Match`; every problem listed", body = crate::error::ValidationErrors),
         (status = 500, description = "Internal error (the log has the cause)", body = crate::error::ErrorMessage),
     )
 ))]
-pub async fn update(raw_id: &str, mut req: Request, env: &Env) -> Result<Response, ApiError> {
+pub async fn update(raw_id: &str, mut req: Request, db: &Database) -> Result<Response, ApiError> {
     let id = SegmentoId::parse(raw_id).map_err(ApiError::from);
     let patch = json_body::<SegmentoPayload>(&mut req)
         .await
         .and_then(|payload| payload.into_patch().map_err(ApiError::from));
     let (id, patch) = ApiError::combine(id, patch)?;
-    let segmento = db::segmentos::update(&db::connect(env)?, id, &patch)
-        .await?
-        .ok_or(ApiError::SegmentoNotFound(id.get()))?;
-    Ok(json_response(200, &segmento)?)
+    let conditions = write_conditions(&req, id)?;
+    let segmento = settled(
+        id,
+        db::segmentos::update(db, id, &patch, &conditions).await?,
+    )?;
+    let mut response = json_response(200, &segmento)?;
+    let etag = segment_etag(segmento.id_segmento, segmento.version, Format::Json);
+    response.headers_mut().set("etag", &etag)?;
+    Ok(response)
 }
 
 /// Delete a segment.
+///
+/// With `If-Match`, only if the segment is still at a version it names (`412` otherwise).
 #[cfg_attr(test, utoipa::path(
     delete,
     path = "/api/v1/segmentos/{id_segmento}",
     tag = "segmentos",
-    params(("id_segmento" = i64, Path, description = "The segment's id")),
+    params(
+        ("id_segmento" = i64, Path, description = "The segment's id"),
+        IfMatchHeaders,
+    ),
     responses(
         (status = 204, description = "Deleted"),
         (status = 404, description = "No segment has this id", body = crate::error::ErrorMessage),
-        (status = 422, description = "The id is not an integer", body = crate::error::ValidationErrors),
+        (status = 412, description = "`If-Match` / `If-None-Match` do not hold for the current version; nothing was deleted", body = crate::error::ErrorMessage,
+            headers(("etag" = String, description = "The current entity tag"))),
+        (status = 422, description = "The id is not an integer, or `If-Match` / `If-None-Match` is malformed", body = crate::error::ValidationErrors),
         (status = 500, description = "Internal error (the log has the cause)", body = crate::error::ErrorMessage),
     )
 ))]
-pub async fn delete(raw_id: &str, env: &Env) -> Result<Response, ApiError> {
+pub async fn delete(raw_id: &str, req: &Request, db: &Database) -> Result<Response, ApiError> {
     let id = SegmentoId::parse(raw_id)?;
-    if db::segmentos::delete(&db::connect(env)?, id).await? {
-        Ok(empty_response(204))
-    } else {
-        Err(ApiError::SegmentoNotFound(id.get()))
+    let conditions = write_conditions(req, id)?;
+    settled(id, db::segmentos::delete(db, id, &conditions).await?)?;
+    Ok(empty_response(204))
+}
+
+/// The request's `If-Match` and `If-None-Match`, for a write to segment `id`.
+fn write_conditions(req: &Request, id: SegmentoId) -> Result<WriteConditions, ApiError> {
+    let if_match = header(req, "if-match")?;
+    let if_none_match = header(req, "if-none-match")?;
+    Ok(WriteConditions::parse(
+        id.get(),
+        if_match.as_deref(),
+        if_none_match.as_deref(),
+    )?)
+}
+
+/// The written value, or the error a refused or missing segment is.
+fn settled<T>(id: SegmentoId, written: Written<T>) -> Result<T, ApiError> {
+    match written {
+        Written::Done(value) => Ok(value),
+        Written::Refused { version } => Err(ApiError::PreconditionFailed {
+            etag: segment_etag(id.get(), version, Format::Json),
+        }),
+        Written::Missing => Err(ApiError::SegmentoNotFound(id.get())),
     }
+}
+
+/// The conditional-request headers of a write, for the OpenAPI document.
+#[cfg(test)]
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code)]
+struct IfMatchHeaders {
+    /// `*` or entity tags from `ETag`: write only if the current version is one of them
+    /// (`W/` tags count too, as Cloudflare weakens the ETags of compressed responses).
+    #[param(rename = "if-match")]
+    if_match: Option<String>,
+    /// `*` or entity tags: write only if the current version is none of them.
+    #[param(rename = "if-none-match")]
+    if_none_match: Option<String>,
 }
