@@ -11,7 +11,7 @@ use crate::log::JobLog;
 /// small.)
 pub async fn purge_idempotency_keys(env: &Env, cron: &str) {
     let started_ms = Date::now().as_millis();
-    let outcome = match Database::open(env, Consistency::Write) {
+    let outcome = match Database::open(env, Consistency::Write, None) {
         Ok(db) => db::idempotency::purge_expired(&db, started_ms).await,
         Err(error) => Err(error),
     };

@@ -2,9 +2,16 @@
 // live worker: every documented response of every operation is produced and checked
 // against its schema, and the limits the document states are the limits the API enforces.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
-import { createSegment, json, SEGMENTOS, validSegment } from './support/api.mjs';
+import {
+  createSegment,
+  declaredLengthRequest,
+  json,
+  SEGMENTOS,
+  validSegment,
+} from './support/api.mjs';
 import { Contract } from './support/contract.mjs';
 import { startWorker } from './support/worker.mjs';
 
@@ -23,7 +30,9 @@ describe('the OpenAPI document', () => {
 
   /** One request, checked against the document; returns the status and parsed body. */
   async function exchange(worker, method, path, init = {}) {
-    const response = await worker.fetch(path, { method, ...init });
+    const response = init.declaredLength
+      ? await declaredLengthRequest(worker.url, method, path, init.declaredLength)
+      : await worker.fetch(path, { method, ...init });
     const text = await response.text();
     const body = contract.check(method, new URL(path, worker.url), response, text);
     return { status: response.status, body, headers: response.headers };
@@ -40,6 +49,7 @@ describe('the OpenAPI document', () => {
       'longitud',
       'nombre',
       'updated_at',
+      'version',
     ]);
   });
 
@@ -48,6 +58,29 @@ describe('the OpenAPI document', () => {
     const item = `${SEGMENTOS}/${id}`;
     const tooLarge = JSON.stringify(validSegment({ descripcion: 'x'.repeat(70 * 1024) }));
     const asText = { headers: { 'content-type': 'text/plain' }, body: '{}' };
+    const bulk = `${SEGMENTOS}/bulk`;
+    const stale = { 'if-match': `"${id}.999"` };
+    const fresh = (await api.fetch(item)).headers.get('etag');
+    // A list no create below changes, so that its tag is still current when sent back.
+    const unchanging = `${SEGMENTOS}?ubicacion=nowhere`;
+    const list = (await api.fetch(unchanging)).headers.get('etag');
+    const inFlight = (path, body) => {
+      const key = `in-flight ${path}`;
+      const fingerprint = createHash('sha256').update(`POST ${path}\n${body}`).digest('hex');
+      return [key, fingerprint];
+    };
+    const single = JSON.stringify(validSegment());
+    const many = JSON.stringify([validSegment()]);
+    for (const [path, body] of [[SEGMENTOS, single], [bulk, many]]) {
+      const [key, fingerprint] = inFlight(path, body);
+      await api.db
+        .prepare(
+          'INSERT INTO idempotency_keys (idempotency_key, fingerprint, token, claimed_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)',
+        )
+        .bind(key, fingerprint, 'elsewhere', Date.now(), Date.now() + 60_000)
+        .run();
+    }
+    const keyed = (path, body) => json('POST', body, { 'idempotency-key': inFlight(path, body)[0] });
 
     const exchanges = [
       [api, 'GET', '/openapi.json'],
@@ -60,11 +93,19 @@ describe('the OpenAPI document', () => {
       [api, 'POST', SEGMENTOS, json('POST', tooLarge)],
       [api, 'POST', SEGMENTOS, asText],
       [api, 'POST', SEGMENTOS, json('POST', { nombre: '' })],
+      [api, 'POST', SEGMENTOS, keyed(SEGMENTOS, single)],
+      [api, 'POST', bulk, json('POST', [validSegment(), validSegment({ nombre: 'Ruta 9' })])],
+      [api, 'POST', bulk, { declaredLength: 10 * 1024 * 1024 + 1 }],
+      [api, 'POST', bulk, asText],
+      [api, 'POST', bulk, json('POST', [{ nombre: '' }])],
+      [api, 'POST', bulk, keyed(bulk, many)],
       [api, 'GET', `${SEGMENTOS}?limit=1`],
+      [api, 'GET', unchanging, { headers: { 'if-none-match': list } }],
       [api, 'GET', `${SEGMENTOS}?near=-64.18,-31.41&radius_m=5000`],
       [api, 'GET', SEGMENTOS, { headers: { accept: 'application/geo+json' } }],
       [api, 'GET', `${SEGMENTOS}/?bbox=1,2,3&sort=nope`],
       [api, 'GET', item],
+      [api, 'GET', item, { headers: { 'if-none-match': fresh } }],
       [api, 'GET', `${item}?format=geojson`],
       [api, 'GET', `${SEGMENTOS}/999999`],
       [api, 'GET', `${SEGMENTOS}/abc`],
@@ -74,8 +115,10 @@ describe('the OpenAPI document', () => {
         [api, method, item, json(method, tooLarge)],
         [api, method, item, asText],
         [api, method, item, json(method, { latitud: 91 })],
+        [api, method, item, json(method, { descripcion: 'stale' }, stale)],
       ]),
       [api, 'DELETE', `${SEGMENTOS}/abc`],
+      [api, 'DELETE', item, { headers: stale }],
       [api, 'DELETE', item],
       [api, 'DELETE', item],
     ];

@@ -46,6 +46,7 @@ describe('creating a segment', () => {
         ubicacion: 'Córdoba',
         created_at: '',
         updated_at: '',
+        version: 1,
       },
     );
     assert.match(segment.created_at, RFC3339_UTC);

@@ -29,7 +29,7 @@ for (const method of ['PUT', 'PATCH']) {
       const updated = await response.json();
       assert.deepEqual(
         { ...updated, updated_at: '' },
-        { ...original, nombre: 'Renombrado', updated_at: '' },
+        { ...original, nombre: 'Renombrado', updated_at: '', version: original.version + 1 },
       );
       assert.deepEqual(await stored(original), updated);
     });

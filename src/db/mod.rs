@@ -68,12 +68,12 @@ fn unhealthy_reason(cause: &str) -> &'static str {
 }
 
 /// Where a request's queries may be served (D1 read replication, Sessions API).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Consistency {
-    /// Reads: any replica, or (with the client's bookmark from an earlier response) one
-    /// at least as new as that bookmark, so a client reads its own writes.
-    Read(Option<Bookmark>),
-    /// Writes: the primary.
+    /// Reads: any replica, or (given the client's bookmark from an earlier response) one
+    /// at least as new as that bookmark, so that a client reads its own writes.
+    Read,
+    /// Writes: the primary, which is always the newest.
     Write,
 }
 
@@ -98,24 +98,24 @@ pub struct Database {
 
 impl Database {
     /// Opens the session; a missing binding is a deployment fault, hence a 500.
-    pub fn open(env: &Env, consistency: Consistency) -> Result<Self, ApiError> {
+    pub fn open(
+        env: &Env,
+        consistency: Consistency,
+        bookmark: Option<Bookmark>,
+    ) -> Result<Self, ApiError> {
         let db = binding(env).map_err(ApiError::Internal)?;
-        let (session, requested) = match consistency {
-            Consistency::Write => (
-                db.with_session_constraint(D1SessionConstraint::FirstPrimary),
-                None,
-            ),
-            Consistency::Read(None) => (
-                db.with_session_constraint(D1SessionConstraint::FirstUnconstrained),
-                None,
-            ),
-            Consistency::Read(Some(bookmark)) => {
-                (db.with_session(Some(bookmark.as_str())), Some(bookmark))
+        let session = match (consistency, &bookmark) {
+            (Consistency::Write, _) => {
+                db.with_session_constraint(D1SessionConstraint::FirstPrimary)
             }
+            (Consistency::Read, None) => {
+                db.with_session_constraint(D1SessionConstraint::FirstUnconstrained)
+            }
+            (Consistency::Read, Some(bookmark)) => db.with_session(Some(bookmark.as_str())),
         };
         Ok(Self {
             session: session.map_err(failed)?,
-            requested,
+            requested: bookmark,
         })
     }
 

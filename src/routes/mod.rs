@@ -107,7 +107,7 @@ pub async fn dispatch(req: Request, env: &Env) -> Handled {
         }
         Route::Segmentos | Route::Bulk | Route::Segmento(_) => {}
     }
-    let db = match consistency(&req, reads).and_then(|wanted| Database::open(env, wanted)) {
+    let db = match session(&req, reads, env) {
         Ok(db) => db,
         Err(error) => return Err(error).into(),
     };
@@ -128,15 +128,17 @@ pub async fn dispatch(req: Request, env: &Env) -> Handled {
     }
 }
 
-/// Reads go to any replica, or to one at least as new as the client's bookmark; writes
-/// go to the primary (their own reads then see the latest state).
-fn consistency(req: &Request, reads: bool) -> Result<Consistency, ApiError> {
-    if !reads {
-        return Ok(Consistency::Write);
-    }
+/// The request's D1 session. Reads go to any replica, or to one at least as new as the
+/// client's bookmark; writes go to the primary. A malformed bookmark is a 422 either way.
+fn session(req: &Request, reads: bool, env: &Env) -> Result<Database, ApiError> {
     let bookmark = req.headers().get(BOOKMARK_HEADER)?;
     let bookmark = bookmark.as_deref().map(Bookmark::parse).transpose()?;
-    Ok(Consistency::Read(bookmark))
+    let consistency = if reads {
+        Consistency::Read
+    } else {
+        Consistency::Write
+    };
+    Database::open(env, consistency, bookmark)
 }
 
 #[cfg(test)]

@@ -67,6 +67,43 @@ export function rawExchange(url, method, path) {
   });
 }
 
+/**
+ * Sends a request head that declares a body of `length` bytes, sends none of it, and returns
+ * the server's answer as a fetch Response. This is how a client learns that a body is too
+ * large before uploading it. fetch() cannot do this: it sends the whole body, and the
+ * connection is reset when the server answers 413 early.
+ */
+export function declaredLengthRequest(url, method, path, length, headers = {}) {
+  const { hostname, port } = new URL(url);
+  const lines = Object.entries({ 'content-type': 'application/json', ...headers }).map(
+    ([name, value]) => `${name}: ${value}\r\n`,
+  );
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: hostname, port: Number(port) }, () => {
+      socket.write(
+        `${method} ${path} HTTP/1.1\r\nHost: ${hostname}\r\nContent-Length: ${length}\r\n` +
+          `Connection: close\r\n${lines.join('')}\r\n`,
+      );
+    });
+    const chunks = [];
+    socket.on('data', (chunk) => {
+      chunks.push(chunk);
+      const raw = Buffer.concat(chunks);
+      const end = raw.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const [statusLine, ...headerLines] = raw.subarray(0, end).toString('latin1').split('\r\n');
+      const responseHeaders = new Headers(
+        headerLines.map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()]),
+      );
+      const body = raw.subarray(end + 4);
+      if (body.length < Number(responseHeaders.get('content-length') ?? 0)) return;
+      socket.destroy();
+      resolve(new Response(body.length ? body : null, { status: Number(statusLine.split(' ')[1]), headers: responseHeaders }));
+    });
+    socket.on('error', reject);
+  });
+}
+
 // ---- The segment list: its query, its pages, its data. ----
 
 /** The `id_segmento` of each segment, in order. */
