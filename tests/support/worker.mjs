@@ -22,11 +22,11 @@ async function configWithoutDatabase() {
   };
 }
 
-/** A console line as a request-log entry, or nothing if it is not one. */
-function parsedLogLine(message) {
+/** A console line as a structured log entry with `field`, or nothing if it is not one. */
+function parsedLogLine(message, field) {
   try {
     const entry = JSON.parse(message);
-    return entry?.request_id ? [entry] : [];
+    return entry?.[field] ? [entry] : [];
   } catch {
     return [];
   }
@@ -50,10 +50,14 @@ export async function startWorker({ database = 'migrated' } = {}) {
     url,
     /** The D1 binding itself, to arrange data and inspect what requests wrote. */
     db: env.DB,
+    /** Runs the worker's cron handler, as the `cron` trigger would. */
+    scheduled: (cron) => worker.scheduled({ cron, scheduledTime: new Date() }),
     /** Real HTTP to the worker's local socket. */
     fetch: (path, init) => fetch(new URL(path, url), init),
     /** The request-log entries (one JSON object per request) written so far. */
-    requestLog: () => server.getLogs().flatMap(({ message }) => parsedLogLine(message)),
+    requestLog: () => server.getLogs().flatMap(({ message }) => parsedLogLine(message, 'request_id')),
+    /** The log entries of cron jobs (one JSON object per run) written so far. */
+    jobLog: () => server.getLogs().flatMap(({ message }) => parsedLogLine(message, 'job')),
     clearLogs: () => server.clearLogs(),
     close: () => server.close(),
   };

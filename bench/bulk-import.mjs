@@ -1,0 +1,53 @@
+// How long a 1000-segment bulk import takes in the local runtime (workerd + local D1), from
+// the client's side: `npm run bench:bulk`. Each run posts 1000 new segments to the same,
+// growing database; one more run sends an Idempotency-Key, and one replays it.
+import assert from 'node:assert/strict';
+import { cpus } from 'node:os';
+
+import { json, SEGMENTOS, validSegment } from '../tests/support/api.mjs';
+import { startWorker } from '../tests/support/worker.mjs';
+
+const RUNS = 7;
+const ITEMS = 1000;
+
+const body = (run) =>
+  JSON.stringify(
+    Array.from({ length: ITEMS }, (_, i) =>
+      validSegment({ nombre: `bench-${run}-${i}`, descripcion: 'Relevamiento de baches', ubicacion: 'Córdoba' }),
+    ),
+  );
+
+async function timedImport(api, payload, headers = {}) {
+  const started = performance.now();
+  const response = await api.fetch(`${SEGMENTOS}/bulk`, json('POST', payload, headers));
+  const created = await response.json();
+  const ms = performance.now() - started;
+  assert.equal(response.status, 201, JSON.stringify(created).slice(0, 300));
+  assert.equal(created.length, ITEMS);
+  return ms;
+}
+
+const api = await startWorker();
+try {
+  await timedImport(api, body('warm-up'));
+  const plain = [];
+  for (let run = 0; run < RUNS; run += 1) plain.push(await timedImport(api, body(run)));
+  const keyedBody = body('keyed');
+  const keyed = await timedImport(api, keyedBody, { 'idempotency-key': 'bench-key' });
+  const replay = await timedImport(api, keyedBody, { 'idempotency-key': 'bench-key' });
+
+  plain.sort((a, b) => a - b);
+  const row = (name, values) => {
+    const [min, median, max] = [values[0], values[Math.floor(values.length / 2)], values.at(-1)];
+    const rate = Math.round((ITEMS / median) * 1000);
+    return `| ${name} | ${values.length} | ${min.toFixed(0)} | ${median.toFixed(0)} | ${max.toFixed(0)} | ${rate} |`;
+  };
+  console.log(`\n${ITEMS}-segment bulk import, local workerd + D1, ${cpus()[0].model}, Node ${process.version}\n`);
+  console.log('| Request | Runs | Min ms | Median ms | Max ms | Segments/s (median) |');
+  console.log('| --- | --- | --- | --- | --- | --- |');
+  console.log(row('JSON array, no key', plain));
+  console.log(row('with Idempotency-Key (first)', [keyed]));
+  console.log(row('with Idempotency-Key (replay)', [replay]));
+} finally {
+  await api.close();
+}
