@@ -95,21 +95,28 @@ describe('wrangler dev, end to end', () => {
     const location = createdResponse.headers.get('location');
     assert.equal(location, `${SEGMENTOS}/${created.id_segmento}`);
 
-    const fetched = await call(location);
+    const fetched = await call(location, {
+      headers: { 'x-d1-bookmark': createdResponse.headers.get('x-d1-bookmark') },
+    });
     assert.equal(fetched.status, 200);
     assert.deepEqual(await fetched.json(), created);
+    const etag = fetched.headers.get('etag');
+    assert.equal(etag, createdResponse.headers.get('etag'));
 
     const listed = await call(`${SEGMENTOS}/?skip=0&limit=100`);
     assert.equal(listed.status, 200);
     assert.equal(listed.headers.get('x-total-count'), '1');
     assert.deepEqual(await listed.json(), [created]);
 
-    const updated = await call(location, json('PUT', { descripcion: 'Repavimentado' }));
+    const updated = await call(location, json('PUT', { descripcion: 'Repavimentado' }, { 'if-match': etag }));
     assert.equal(updated.status, 200);
     assert.deepEqual(
       { ...(await updated.json()), updated_at: '' },
-      { ...created, descripcion: 'Repavimentado', updated_at: '' },
+      { ...created, descripcion: 'Repavimentado', updated_at: '', version: 2 },
     );
+    const stale = await call(location, json('PATCH', { descripcion: 'Tarde' }, { 'if-match': etag }));
+    assert.equal(stale.status, 412);
+    assert.equal(stale.headers.get('etag'), updated.headers.get('etag'));
 
     const deleted = await call(location, { method: 'DELETE' });
     assert.equal(deleted.status, 204);
