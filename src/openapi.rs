@@ -7,7 +7,9 @@
 //! The integration tests then check the live worker's responses against the published file
 //! (`tests/openapi.test.mjs`).
 
-use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn};
+use utoipa::openapi::path::{
+    HttpMethod, Operation, OperationBuilder, ParameterBuilder, ParameterIn, PathItem,
+};
 use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::{ContentBuilder, Header, OpenApi as Document, RefOr};
@@ -115,6 +117,19 @@ impl Modify for StaticPages {
     }
 }
 
+/// Every operation of a path.
+fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [
+        &mut item.get,
+        &mut item.put,
+        &mut item.post,
+        &mut item.delete,
+        &mut item.patch,
+    ]
+    .into_iter()
+    .flatten()
+}
+
 /// `X-Request-Id` on every response of every operation.
 struct RequestId;
 
@@ -128,14 +143,7 @@ impl Modify for RequestId {
             ))
             .build();
         for item in openapi.paths.paths.values_mut() {
-            let operations = [
-                &mut item.get,
-                &mut item.put,
-                &mut item.post,
-                &mut item.delete,
-                &mut item.patch,
-            ];
-            for operation in operations.into_iter().flatten() {
+            for operation in operations(item) {
                 for response in operation.responses.responses.values_mut() {
                     if let RefOr::T(response) = response {
                         response
@@ -175,14 +183,7 @@ impl Modify for D1Bookmark {
             if !path.starts_with("/api/v1/segmentos") {
                 continue;
             }
-            let operations = [
-                &mut item.get,
-                &mut item.put,
-                &mut item.post,
-                &mut item.delete,
-                &mut item.patch,
-            ];
-            for operation in operations.into_iter().flatten() {
+            for operation in operations(item) {
                 operation
                     .parameters
                     .get_or_insert_with(Vec::new)

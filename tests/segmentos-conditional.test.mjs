@@ -4,10 +4,17 @@
 //
 // ETags are opaque: these tests compare them with each other, never with a format.
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 
-import { createSegment, json, problems, SEGMENTOS, validationErrors, validSegment } from './support/api.mjs';
+import {
+  createSegment,
+  json,
+  problems,
+  rawExchange,
+  SEGMENTOS,
+  validationErrors,
+  validSegment,
+} from './support/api.mjs';
 import { startWorker } from './support/worker.mjs';
 
 let api;
@@ -52,29 +59,16 @@ const list = (query, headers = {}) => api.fetch(`${SEGMENTOS}${query}`, { header
  * bytes can show that none was sent. Returns the status, the response headers (lowercase
  * names) and whatever followed the head.
  */
-function rawGet(path, headers) {
-  const { hostname, port } = new URL(api.url);
-  const fields = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: hostname, port: Number(port) }, () => {
-      socket.end(`GET ${path} HTTP/1.1\r\nHost: ${hostname}\r\nConnection: close\r\n${fields.join('')}\r\n`);
-    });
-    const chunks = [];
-    socket.on('data', (chunk) => chunks.push(chunk));
-    socket.on('error', reject);
-    socket.on('close', () => {
-      const raw = Buffer.concat(chunks).toString('latin1');
-      const end = raw.indexOf('\r\n\r\n');
-      const [statusLine, ...lines] = raw.slice(0, end).split('\r\n');
-      const responseHeaders = new Map(
-        lines.map((line) => {
-          const colon = line.indexOf(':');
-          return [line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()];
-        }),
-      );
-      resolve({ status: Number(statusLine.split(' ')[1]), headers: responseHeaders, after: raw.slice(end + 4) });
-    });
-  });
+async function rawGet(path, headers) {
+  const { head, after } = await rawExchange(api.url, 'GET', path, headers);
+  const [statusLine, ...lines] = head.split('\r\n');
+  const responseHeaders = new Map(
+    lines.map((line) => {
+      const colon = line.indexOf(':');
+      return [line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()];
+    }),
+  );
+  return { status: Number(statusLine.split(' ')[1]), headers: responseHeaders, after };
 }
 
 describe('the version of a segment', () => {

@@ -50,11 +50,14 @@ export async function problems(response) {
  * the head and whatever followed it. fetch() hides the body of HEAD and 204 responses, so
  * only the raw bytes can show that none was sent.
  */
-export function rawExchange(url, method, path) {
+export function rawExchange(url, method, path, headers = {}) {
   const { hostname, port } = new URL(url);
+  const fields = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
   return new Promise((resolve, reject) => {
     const socket = connect({ host: hostname, port: Number(port) }, () => {
-      socket.end(`${method} ${path} HTTP/1.1\r\nHost: ${hostname}\r\nConnection: close\r\n\r\n`);
+      socket.end(
+        `${method} ${path} HTTP/1.1\r\nHost: ${hostname}\r\nConnection: close\r\n${fields.join('')}\r\n`,
+      );
     });
     const chunks = [];
     socket.on('data', (chunk) => chunks.push(chunk));
