@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::domain::access::Denial;
 use crate::domain::health::DatabaseReport;
 use crate::domain::FieldError;
 use crate::http;
@@ -11,6 +12,14 @@ use crate::http;
 pub enum ApiError {
     /// 422 Unprocessable Content: the request's input is invalid; lists every problem.
     Validation(Vec<FieldError>),
+    /// 401 Unauthorized (no key, or not a valid one) or 403 Forbidden (the key lacks the
+    /// scope), with the matching `WWW-Authenticate: Bearer` challenge.
+    Denied(Denial),
+    /// 403 Forbidden: a CORS preflight from an origin not on `CORS_ALLOWED_ORIGINS`.
+    OriginNotAllowed,
+    /// 429 Too Many Requests: the caller (its key, or its IP without one) is over the
+    /// configured rate; retry after `Retry-After` seconds.
+    RateLimited,
     /// 404 Not Found: no segment has this id.
     SegmentoNotFound(i64),
     /// 404 Not Found: no route has this path.
@@ -66,6 +75,9 @@ impl ApiError {
     pub fn status(&self) -> u16 {
         match self {
             Self::Validation(_) => 422,
+            Self::Denied(denial) => denial.status(),
+            Self::OriginNotAllowed => 403,
+            Self::RateLimited => 429,
             Self::SegmentoNotFound(_) | Self::RouteNotFound => 404,
             Self::MethodNotAllowed { .. } => 405,
             Self::PayloadTooLarge { .. } => 413,
@@ -87,6 +99,9 @@ impl ApiError {
             Self::DatabaseUnhealthy { reason, .. } => {
                 return ErrorBody::Health(DatabaseReport::disconnected(reason))
             }
+            Self::Denied(denial) => denial.detail(),
+            Self::OriginNotAllowed => "Origin not allowed".to_owned(),
+            Self::RateLimited => "Too Many Requests: retry later".to_owned(),
             Self::SegmentoNotFound(id) => format!("Segmento {id} not found"),
             Self::RouteNotFound => "Not Found".to_owned(),
             Self::MethodNotAllowed { .. } => "Method Not Allowed".to_owned(),
@@ -122,13 +137,17 @@ impl ApiError {
     }
 
     /// The response for this error: status, body and the headers some statuses carry
-    /// (`Allow` for a 405, `Retry-After` for a 409 or 503 worth retrying, the current
-    /// `ETag` for a 412).
+    /// (`WWW-Authenticate` for a 401 or 403 of a key, `Allow` for a 405, `Retry-After`
+    /// for a 409, 429 or 503 worth retrying, the current `ETag` for a 412).
     pub fn to_response(&self) -> worker::Result<worker::Response> {
         let mut response = http::json_response(self.status(), &self.body())?;
         let headers = response.headers_mut();
         match self {
+            Self::Denied(denial) => headers.set("www-authenticate", &denial.challenge())?,
             Self::MethodNotAllowed { allow } => headers.set("allow", allow)?,
+            // The rate-limit binding does not say when its window ends; its longest
+            // period is 60 s, so waiting that long always clears it.
+            Self::RateLimited => headers.set("retry-after", "60")?,
             Self::IdempotencyKeyInFlight | Self::DatabaseBusy(_) => {
                 headers.set("retry-after", "1")?
             }
@@ -280,6 +299,30 @@ mod tests {
     }
 
     #[test]
+    fn a_missing_or_bad_key_is_401_and_a_missing_scope_403() {
+        use crate::domain::access::Scope;
+
+        assert_eq!(ApiError::Denied(Denial::MissingKey).status(), 401);
+        assert_eq!(ApiError::Denied(Denial::InvalidKey).status(), 401);
+        let forbidden = ApiError::Denied(Denial::InsufficientScope(Scope::Write));
+        assert_eq!(forbidden.status(), 403);
+        assert_eq!(
+            body(&forbidden),
+            json!({"detail": "The API key lacks the `write` scope"})
+        );
+    }
+
+    #[test]
+    fn a_rate_limited_request_is_429_and_a_refused_origin_403() {
+        assert_eq!(ApiError::RateLimited.status(), 429);
+        assert_eq!(ApiError::OriginNotAllowed.status(), 403);
+        assert_eq!(
+            body(&ApiError::RateLimited),
+            json!({"detail": "Too Many Requests: retry later"})
+        );
+    }
+
+    #[test]
     fn client_errors_log_no_cause() {
         for error in [
             ApiError::RouteNotFound,
@@ -288,6 +331,8 @@ mod tests {
             ApiError::PreconditionFailed {
                 etag: "\"1.1\"".into(),
             },
+            ApiError::Denied(Denial::InvalidKey),
+            ApiError::RateLimited,
             invalid("skip"),
         ] {
             assert_eq!(error.log_cause(), None, "{error:?}");

@@ -123,22 +123,41 @@ pub fn empty_response(status: u16) -> Response {
     ResponseBuilder::new().with_status(status).empty()
 }
 
-/// Headers every response carries, the route's `Cache-Control` if it has one, and the
-/// D1 session's bookmark if the request had a session. (The runtime drops the body of an
+/// The `Content-Security-Policy` of every response that does not set its own: API
+/// responses are data, never documents that may run or embed anything.
+const API_CONTENT_SECURITY_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
+
+/// What [`finish`] adds to a response beyond the security headers.
+pub struct Finish<'a> {
+    pub request_id: &'a str,
+    /// The route's `Cache-Control`, whatever the status.
+    pub cache_control: Option<&'a str>,
+    /// The D1 session's bookmark, if the request had a session.
+    pub bookmark: Option<&'a str>,
+    pub server_timing: &'a str,
+}
+
+/// Headers every response carries: the request id, the security headers (OWASP's for
+/// APIs), `Server-Timing`, and those of [`Finish`]. (The runtime drops the body of an
 /// answer to `HEAD`, as HTTP requires.)
-pub fn finish(
-    mut response: Response,
-    request_id: &str,
-    cache_control: Option<&str>,
-    bookmark: Option<&str>,
-) -> worker::Result<Response> {
+pub fn finish(mut response: Response, with: &Finish<'_>) -> worker::Result<Response> {
     let headers = response.headers_mut();
-    headers.set("x-request-id", request_id)?;
+    headers.set("x-request-id", with.request_id)?;
     headers.set("x-content-type-options", "nosniff")?;
-    if let Some(cache_control) = cache_control {
+    headers.set("x-frame-options", "DENY")?;
+    headers.set("referrer-policy", "no-referrer")?;
+    headers.set(
+        "strict-transport-security",
+        "max-age=31536000; includeSubDomains",
+    )?;
+    if headers.get("content-security-policy")?.is_none() {
+        headers.set("content-security-policy", API_CONTENT_SECURITY_POLICY)?;
+    }
+    headers.set("server-timing", with.server_timing)?;
+    if let Some(cache_control) = with.cache_control {
         headers.set("cache-control", cache_control)?;
     }
-    if let Some(bookmark) = bookmark {
+    if let Some(bookmark) = with.bookmark {
         headers.set(BOOKMARK_HEADER, bookmark)?;
     }
     Ok(response)

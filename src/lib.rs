@@ -3,6 +3,7 @@
 //! This file is only the entry point and its wiring; see `routes/` (handlers), `domain/`
 //! (types and rules), `db/` (SQL) and `error.rs` (failures and their responses).
 
+mod config;
 mod db;
 mod domain;
 mod error;
@@ -12,13 +13,19 @@ mod log;
 #[cfg(test)]
 mod openapi;
 mod routes;
+mod telemetry;
 
 use worker::{
-    console_log, event, Context, Date, Env, Request, Response, Result, ScheduleContext,
+    console_log, event, Context, Date, Env, Method, Request, Response, Result, ScheduleContext,
     ScheduledEvent,
 };
 
+use crate::config::Config;
+use crate::domain::metrics::server_timing;
+use crate::error::ApiError;
 use crate::log::RequestLog;
+use crate::routes::{cors, Handled};
+use crate::telemetry::Served;
 
 #[event(start)]
 fn start() {
@@ -28,36 +35,79 @@ fn start() {
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let received_ms = Date::now().as_millis();
-    routes::mark_isolate_start(received_ms);
+    telemetry::mark_start(received_ms);
     let request_id = http::request_id(req.headers().get("x-request-id")?.as_deref());
     let method = req.method();
     let path = req.path();
+    let origin = req.headers().get("origin")?;
+    let colo = req.cf().map(|cf| cf.colo());
 
-    let handled = routes::dispatch(req, &env).await;
+    let config = Config::from_env(&env);
+    let handled = match &config {
+        Ok(config) => {
+            if let Some(notice) = config.notice() {
+                telemetry::notice_once(notice);
+            }
+            routes::dispatch(req, &env, config).await
+        }
+        Err(problem) => Handled::failed(ApiError::Internal(problem.clone())),
+    };
     let (response, error) = match handled.result {
         Ok(response) => (response, None),
         Err(error) => (error.to_response()?, Some(error)),
     };
-    let cache_control = routes::cache_control(&path);
-    let response = http::finish(
+    let duration_ms = Date::now().as_millis().saturating_sub(received_ms);
+    let mut response = http::finish(
         response,
-        &request_id,
-        cache_control,
-        handled.bookmark.as_deref(),
+        &http::Finish {
+            request_id: &request_id,
+            cache_control: routes::cache_control(&path),
+            bookmark: handled.bookmark.as_deref(),
+            server_timing: &server_timing(&handled.d1_round_trips, duration_ms as f64),
+        },
     )?;
+    if let Ok(config) = &config {
+        cors::expose(&mut response, origin.as_deref(), &config.cors)?;
+    }
 
     let status = response.status_code();
+    telemetry::record(
+        &env,
+        &Served {
+            route: handled.route,
+            method: method_label(&method),
+            status,
+            duration_ms: duration_ms as f64,
+            d1_round_trips: &handled.d1_round_trips,
+            colo: colo.as_deref(),
+        },
+    );
     let entry = RequestLog {
         level: RequestLog::level_for(status),
         request_id: &request_id,
         method: method.as_ref(),
         path: &path,
         status,
-        duration_ms: Date::now().as_millis().saturating_sub(received_ms),
+        duration_ms,
+        key_id: handled.key_id,
         error: error.as_ref().and_then(|error| error.log_cause()),
     };
     console_log!("{}", entry.to_line());
     Ok(response)
+}
+
+/// The method as a metrics label: one of a fixed set, whatever the client sent.
+fn method_label(method: &Method) -> &'static str {
+    match method {
+        Method::Get => "GET",
+        Method::Head => "HEAD",
+        Method::Post => "POST",
+        Method::Put => "PUT",
+        Method::Patch => "PATCH",
+        Method::Delete => "DELETE",
+        Method::Options => "OPTIONS",
+        _ => "OTHER",
+    }
 }
 
 #[event(scheduled)]

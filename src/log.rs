@@ -11,6 +11,9 @@ pub struct RequestLog<'a> {
     pub path: &'a str,
     pub status: u16,
     pub duration_ms: u64,
+    /// The id of the API key used (`npm run keys -- list`), never the key itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<&'a str>,
 }
@@ -61,6 +64,7 @@ mod tests {
             path: "/health",
             status,
             duration_ms: 3,
+            key_id: None,
             error,
         };
         serde_json::from_str(&log.to_line()).unwrap()

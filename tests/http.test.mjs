@@ -27,7 +27,7 @@ describe('routing', () => {
     ['POST', `${SEGMENTOS}/1`, 'GET, HEAD, PUT, PATCH, DELETE'],
     ['POST', '/health', 'GET, HEAD'],
     ['DELETE', '/health/database', 'GET, HEAD'],
-    ['OPTIONS', SEGMENTOS, 'GET, HEAD, POST'],
+    ['PUT', '/metrics', 'GET, HEAD'],
   ]) {
     it(`answers ${method} ${path} with 405 and Allow: ${allow}`, async () => {
       const response = await api.fetch(path, { method });
@@ -37,6 +37,13 @@ describe('routing', () => {
       assert.deepEqual(await response.json(), { detail: 'Method Not Allowed' });
     });
   }
+
+  it('answers a plain OPTIONS (not a CORS preflight) with 204 and Allow', async () => {
+    const response = await api.fetch(SEGMENTOS, { method: 'OPTIONS' });
+
+    assert.equal(response.status, 204);
+    assert.equal(response.headers.get('allow'), 'GET, HEAD, POST');
+  });
 });
 
 describe('headers on every response', () => {
@@ -49,14 +56,27 @@ describe('headers on every response', () => {
   ];
 
   for (const [name, send] of requests) {
-    it(`${name} carries JSON, nosniff and a request id`, async () => {
+    it(`${name} carries JSON, the security headers, Server-Timing and a request id`, async () => {
       const response = await send();
 
       assert.match(response.headers.get('content-type'), /^application\/json/);
-      assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
+      assertSecurityHeaders(response);
+      assert.match(response.headers.get('server-timing'), /^d1;dur=\d+(\.\d+)?;desc="\d+ D1 round trips?", total;dur=\d+/);
       assert.match(response.headers.get('x-request-id'), /^[0-9a-f-]{36}$/);
     });
   }
+
+  it('the D1 time of a request that queried D1 counts its round trips', async () => {
+    const response = await api.fetch(SEGMENTOS);
+
+    assert.match(response.headers.get('server-timing'), /desc="[1-9]\d* D1 round trips?"/);
+  });
+
+  it('a request that never reached D1 reports no D1 time', async () => {
+    const response = await api.fetch('/health');
+
+    assert.match(response.headers.get('server-timing'), /^d1;dur=0;desc="0 D1 round trips"/);
+  });
 
   it('a 204 carries nosniff and a request id but no content type', async () => {
     const created = await (await api.fetch(SEGMENTOS, json('POST', validSegment()))).json();
@@ -65,7 +85,7 @@ describe('headers on every response', () => {
 
     assert.equal(response.status, 204);
     assert.equal(response.headers.get('content-type'), null);
-    assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
+    assertSecurityHeaders(response);
     assert.ok(response.headers.get('x-request-id'));
   });
 });

@@ -10,12 +10,14 @@ macro_rules! columns {
     };
 }
 
+pub mod api_keys;
 pub mod idempotency;
 pub mod listing;
 pub mod segmentos;
 #[cfg(test)]
 mod test_db;
 
+use std::cell::RefCell;
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
@@ -38,14 +40,20 @@ fn binding(env: &Env) -> Result<D1Database, String> {
     })
 }
 
-/// A trivial read of the segment table: proves the binding, the connection and the
-/// schema. Failures are a `503` with a short reason for monitors.
+/// One row whatever the data, and "no such table" if any table the API uses is missing.
+const SCHEMA_PROBE: &str = "SELECT (SELECT 1 FROM segmentos LIMIT 1) AS segmentos, \
+    (SELECT 1 FROM idempotency_keys LIMIT 1) AS idempotency_keys, \
+    (SELECT 1 FROM idempotency_response_parts LIMIT 1) AS idempotency_response_parts, \
+    (SELECT 1 FROM api_keys LIMIT 1) AS api_keys";
+
+/// A trivial read of every table: proves the binding, the connection and the schema.
+/// Failures are a `503` with a short reason for monitors.
 pub async fn ping(env: &Env) -> Result<(), ApiError> {
     let db = binding(env).map_err(|cause| ApiError::DatabaseUnhealthy {
         reason: "database binding not configured",
         cause,
     })?;
-    db.prepare("SELECT 1 FROM segmentos LIMIT 1")
+    db.prepare(SCHEMA_PROBE)
         .first::<serde::de::IgnoredAny>(None)
         .await
         .map(drop)
@@ -94,6 +102,8 @@ pub struct Database {
     session: D1DatabaseSession,
     /// The client's bookmark, echoed when no query ran.
     requested: Option<Bookmark>,
+    /// How long each round trip to D1 took, in milliseconds (`Server-Timing`, metrics).
+    round_trips: RefCell<Vec<f64>>,
 }
 
 impl Database {
@@ -116,7 +126,13 @@ impl Database {
         Ok(Self {
             session: session.map_err(failed)?,
             requested: bookmark,
+            round_trips: RefCell::default(),
         })
+    }
+
+    /// The duration of every D1 round trip so far, in milliseconds.
+    pub fn round_trips(&self) -> Vec<f64> {
+        self.round_trips.borrow().clone()
     }
 
     /// The latest bookmark of the session, or the client's own when no query ran.
@@ -141,7 +157,11 @@ impl Database {
                 })
                 .collect::<worker::Result<Vec<_>>>()
                 .map_err(failed)?;
-            match self.session.batch(prepared).await {
+            let started_ms = worker::Date::now().as_millis();
+            let outcome = self.session.batch(prepared).await;
+            let elapsed_ms = worker::Date::now().as_millis().saturating_sub(started_ms);
+            self.round_trips.borrow_mut().push(elapsed_ms as f64);
+            match outcome {
                 Ok(results) if results.len() == statements.len() => return Ok(results),
                 Ok(results) => {
                     return Err(ApiError::Internal(format!(

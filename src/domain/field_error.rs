@@ -230,6 +230,11 @@ impl FieldError {
         Self::at(named("query", name), kind)
     }
 
+    /// A problem with the query string as a whole (`loc: ["query"]`).
+    pub fn query_string(kind: ErrorKind) -> Self {
+        Self::at(vec![LocItem::Name("query".into())], kind)
+    }
+
     /// A problem with a request header (`loc: ["header", "if-match"]`).
     pub fn header(name: &str, kind: ErrorKind) -> Self {
         Self::at(named("header", name), kind)

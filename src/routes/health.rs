@@ -1,22 +1,12 @@
 //! Health checks for uptime monitors: `/health` (no I/O) and `/health/database` (one query).
 
-use std::sync::OnceLock;
-
 use worker::{Date, Env, Response};
 
 use crate::db;
 use crate::domain::health::{DatabaseReport, Liveness};
 use crate::error::ApiError;
 use crate::http::json_response;
-
-/// When this isolate served its first request, in Unix milliseconds.
-static ISOLATE_STARTED_MS: OnceLock<u64> = OnceLock::new();
-
-/// Records the isolate's start on its first request. (Workers freeze the clock during
-/// module start-up, so the first request is the first reliable reading.)
-pub fn mark_isolate_start(now_ms: u64) {
-    ISOLATE_STARTED_MS.get_or_init(|| now_ms);
-}
+use crate::telemetry;
 
 /// Liveness: the worker answers.
 #[cfg_attr(test, utoipa::path(
@@ -29,7 +19,7 @@ pub fn mark_isolate_start(now_ms: u64) {
 ))]
 pub fn liveness() -> Result<Response, ApiError> {
     let now_ms = Date::now().as_millis();
-    let started_ms = ISOLATE_STARTED_MS.get().copied().unwrap_or(now_ms);
+    let started_ms = telemetry::started_ms().unwrap_or(now_ms);
     Ok(json_response(200, &Liveness::at(now_ms, started_ms))?)
 }
 
@@ -47,9 +37,11 @@ pub fn liveness() -> Result<Response, ApiError> {
             headers(("cache-control" = String, description = "`no-store`"))),
     ),
 ))]
-pub async fn database(env: &Env) -> Result<Response, ApiError> {
+pub async fn database(env: &Env, round_trips: &mut Vec<f64>) -> Result<Response, ApiError> {
     let started_ms = Date::now().as_millis();
-    db::ping(env).await?;
+    let answered = db::ping(env).await;
     let latency_ms = Date::now().as_millis().saturating_sub(started_ms);
+    round_trips.push(latency_ms as f64);
+    answered?;
     Ok(json_response(200, &DatabaseReport::connected(latency_ms))?)
 }

@@ -1,25 +1,32 @@
-//! Thin handlers: parse the request, call the database, shape the response.
+//! Thin handlers: parse the request, call the database, shape the response. `dispatch`
+//! is the one path every request takes: route, bounds, CORS preflight, key, rate limit,
+//! scope, then the handler.
 
+pub(crate) mod cors;
 pub(crate) mod create;
+pub(crate) mod guard;
 pub(crate) mod health;
 pub(crate) mod map;
+pub(crate) mod metrics;
 pub(crate) mod segmentos;
-
-pub use health::mark_isolate_start;
 
 use worker::{Env, Method, Request, Response};
 
+use crate::config::Config;
 use crate::db::{Consistency, Database};
+use crate::domain::access::{required_scope, AccessMode, Resource};
 use crate::domain::consistency::{Bookmark, BOOKMARK_HEADER};
 use crate::error::ApiError;
 
-/// Every path the API answers. The collection and item paths take an optional trailing
-/// slash (the FastAPI server's `/api/v1/segmentos/`), served directly, with no redirect.
+/// Every path the worker answers (static assets are served before it runs). The
+/// collection and item paths take an optional trailing slash (the FastAPI server's
+/// `/api/v1/segmentos/`), served directly, with no redirect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Route<'a> {
     Health,
     HealthDatabase,
     Map,
+    Metrics,
     Segmentos,
     Bulk,
     Segmento(&'a str),
@@ -35,6 +42,7 @@ impl<'a> Route<'a> {
             "/health" => Some(Self::Health),
             "/health/database" => Some(Self::HealthDatabase),
             "/map" => Some(Self::Map),
+            "/metrics" => Some(Self::Metrics),
             "/api/v1/segmentos" => Some(Self::Segmentos),
             "/api/v1/segmentos/bulk" => Some(Self::Bulk),
             _ => path
@@ -44,11 +52,24 @@ impl<'a> Route<'a> {
         }
     }
 
+    /// The route's name in metrics and analytics: a fixed set, whatever the path.
+    fn name(self) -> &'static str {
+        match self {
+            Self::Health => "health",
+            Self::HealthDatabase => "health_database",
+            Self::Map => "map",
+            Self::Metrics => "metrics",
+            Self::Segmentos => "segmentos",
+            Self::Bulk => "segmentos_bulk",
+            Self::Segmento(_) => "segmento",
+        }
+    }
+
     /// `Cache-Control` for every answer on this path: monitors must never see a cached
-    /// health check.
+    /// health check, nor anyone cached metrics.
     fn cache_control(self) -> Option<&'static str> {
         match self {
-            Self::Health | Self::HealthDatabase => Some("no-store"),
+            Self::Health | Self::HealthDatabase | Self::Metrics => Some("no-store"),
             // The page is tiny and its configuration may change with any deploy.
             Self::Map => Some("no-cache"),
             Self::Segmentos | Self::Bulk | Self::Segmento(_) => None,
@@ -58,25 +79,44 @@ impl<'a> Route<'a> {
     /// The `Allow` header for this path.
     fn allow(self) -> &'static str {
         match self {
-            Self::Health | Self::HealthDatabase | Self::Map => "GET, HEAD",
+            Self::Health | Self::HealthDatabase | Self::Map | Self::Metrics => "GET, HEAD",
             Self::Segmentos => "GET, HEAD, POST",
             Self::Bulk => "POST",
             Self::Segmento(_) => "GET, HEAD, PUT, PATCH, DELETE",
         }
     }
+
+    fn resource(self) -> Resource {
+        match self {
+            Self::Health | Self::HealthDatabase | Self::Map => Resource::Public,
+            Self::Metrics => Resource::Metrics,
+            Self::Segmentos | Self::Bulk | Self::Segmento(_) => Resource::Segments,
+        }
+    }
 }
 
-/// A handler's result, and the bookmark of the D1 session it ran in (if it had one).
+/// A handler's result, and what the request log, metrics and headers report about it.
 pub struct Handled {
     pub result: Result<Response, ApiError>,
+    /// The route's name (`unmatched` for an unknown path).
+    pub route: &'static str,
+    /// The bookmark of the request's D1 session, if it had one.
     pub bookmark: Option<String>,
+    /// Each D1 round trip's duration, in milliseconds.
+    pub d1_round_trips: Vec<f64>,
+    /// The id of the API key the request was made with, never the key.
+    pub key_id: Option<i64>,
 }
 
-impl From<Result<Response, ApiError>> for Handled {
-    fn from(result: Result<Response, ApiError>) -> Self {
+impl Handled {
+    /// A request that failed before it reached a route.
+    pub fn failed(error: ApiError) -> Self {
         Self {
-            result,
+            result: Err(error),
+            route: "unmatched",
             bookmark: None,
+            d1_round_trips: Vec::new(),
+            key_id: None,
         }
     }
 }
@@ -87,44 +127,113 @@ pub fn cache_control(path: &str) -> Option<&'static str> {
 }
 
 /// Routes a request to its handler. `HEAD` runs the `GET` handler; the runtime drops the
-/// body. Segment requests run in one D1 session (see [`consistency`]).
-pub async fn dispatch(req: Request, env: &Env) -> Handled {
+/// body.
+pub async fn dispatch(req: Request, env: &Env, config: &Config) -> Handled {
     let path = req.path();
     let Some(route) = Route::resolve(&path) else {
-        return Err(ApiError::RouteNotFound).into();
+        return Handled::failed(ApiError::RouteNotFound);
     };
-    let method = req.method();
-    let reads = matches!(method, Method::Get | Method::Head);
-    match route {
-        Route::Health if reads => return health::liveness().into(),
-        Route::HealthDatabase if reads => return health::database(env).await.into(),
-        Route::Map if reads => return map::page(env).into(),
-        Route::Health | Route::HealthDatabase | Route::Map => {
-            return Err(ApiError::MethodNotAllowed {
-                allow: route.allow(),
-            })
-            .into()
-        }
-        Route::Segmentos | Route::Bulk | Route::Segmento(_) => {}
+    let mut trace = Trace::default();
+    let result = serve(route, req, env, config, &mut trace).await;
+    let mut d1_round_trips = trace.round_trips;
+    if let Some(db) = &trace.db {
+        d1_round_trips.extend(db.round_trips());
     }
-    let db = match session(&req, reads, env) {
-        Ok(db) => db,
-        Err(error) => return Err(error).into(),
+    Handled {
+        result,
+        route: route.name(),
+        bookmark: trace.db.as_ref().and_then(Database::bookmark),
+        d1_round_trips,
+        key_id: trace.key_id,
+    }
+}
+
+/// What a request leaves behind for its response headers, log line and metrics, even when
+/// it fails half-way.
+#[derive(Default)]
+struct Trace {
+    /// The request's D1 session, once opened (for the key lookup or the handler).
+    db: Option<Database>,
+    /// D1 round trips made outside a session (the health check's).
+    round_trips: Vec<f64>,
+    key_id: Option<i64>,
+}
+
+/// Bounds, CORS preflight, method, key, rate limit and scope, in that order; then the
+/// handler. Segment requests run in one D1 session (see [`consistency`]), which also
+/// looks up the API key.
+async fn serve(
+    route: Route<'_>,
+    req: Request,
+    env: &Env,
+    config: &Config,
+    trace: &mut Trace,
+) -> Result<Response, ApiError> {
+    guard::check_bounds(&req)?;
+    let method = req.method();
+    if method == Method::Options {
+        return cors::preflight(&req, route.allow(), &config.cors);
+    }
+    if !route
+        .allow()
+        .split(", ")
+        .any(|allowed| allowed == method.as_ref())
+    {
+        return Err(ApiError::MethodNotAllowed {
+            allow: route.allow(),
+        });
+    }
+    let reads = matches!(method, Method::Get | Method::Head);
+    // Public routes never look at a key: monitors need none, and a bad one must not
+    // cost a database query there.
+    let authorization = match (config.access, route.resource()) {
+        (AccessMode::Open, _) | (_, Resource::Public) => None,
+        _ => req.headers().get("authorization")?,
     };
-    let result = match (route, method) {
-        (Route::Segmentos, Method::Get | Method::Head) => segmentos::list(&req, &db).await,
-        (Route::Segmentos, Method::Post) => create::one(req, &db).await,
-        (Route::Bulk, Method::Post) => create::bulk(req, &db).await,
-        (Route::Segmento(id), Method::Get | Method::Head) => segmentos::get(id, &req, &db).await,
-        (Route::Segmento(id), Method::Put | Method::Patch) => segmentos::update(id, req, &db).await,
-        (Route::Segmento(id), Method::Delete) => segmentos::delete(id, &req, &db).await,
+    let key = match authorization {
+        Some(header) => {
+            let db = trace.db.insert(session(&req, reads, env)?);
+            guard::authenticate(&header, db).await
+        }
+        None => Ok(None),
+    };
+    guard::rate_limit(env, &req, key.as_ref().ok().and_then(Option::as_ref)).await?;
+    let key = key?;
+    trace.key_id = key.as_ref().map(|key| key.id);
+    let needed = required_scope(config.access, route.resource(), !reads);
+    guard::authorize(needed, key.as_ref())?;
+
+    match route {
+        Route::Health => health::liveness(),
+        Route::HealthDatabase => health::database(env, &mut trace.round_trips).await,
+        Route::Map => map::page(env),
+        Route::Metrics => metrics::exposition(),
+        Route::Segmentos | Route::Bulk | Route::Segmento(_) => {
+            let db = match trace.db.take() {
+                Some(db) => db,
+                None => session(&req, reads, env)?,
+            };
+            segments(route, method, req, trace.db.insert(db)).await
+        }
+    }
+}
+
+async fn segments(
+    route: Route<'_>,
+    method: Method,
+    req: Request,
+    db: &Database,
+) -> Result<Response, ApiError> {
+    match (route, method) {
+        (Route::Segmentos, Method::Get | Method::Head) => segmentos::list(&req, db).await,
+        (Route::Segmentos, Method::Post) => create::one(req, db).await,
+        (Route::Bulk, Method::Post) => create::bulk(req, db).await,
+        (Route::Segmento(id), Method::Get | Method::Head) => segmentos::get(id, &req, db).await,
+        (Route::Segmento(id), Method::Put | Method::Patch) => segmentos::update(id, req, db).await,
+        (Route::Segmento(id), Method::Delete) => segmentos::delete(id, &req, db).await,
         (route, _) => Err(ApiError::MethodNotAllowed {
             allow: route.allow(),
         }),
-    };
-    Handled {
-        result,
-        bookmark: db.bookmark(),
     }
 }
 

@@ -193,3 +193,32 @@ export function haversineM([lon1, lat1], [lon2, lat2]) {
     Math.cos(radians(lat1)) * Math.cos(radians(lat2)) * Math.sin(radians(lon2 - lon1) / 2) ** 2;
   return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(a)));
 }
+
+/** The headers every worker response carries (OWASP's secure headers for APIs). */
+export function assertSecurityHeaders(response) {
+  assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
+  assert.equal(response.headers.get('x-frame-options'), 'DENY');
+  assert.equal(response.headers.get('referrer-policy'), 'no-referrer');
+  assert.match(response.headers.get('strict-transport-security'), /^max-age=\d{8,}; includeSubDomains$/);
+  assert.ok(response.headers.get('content-security-policy'), 'a Content-Security-Policy');
+}
+
+/**
+ * Stores an API key in the worker's D1 as `npm run keys -- create` does, and returns the
+ * key with its id. `revoked: true` stores it revoked.
+ */
+export async function createApiKey(db, scopes, { name = 'test key', revoked = false } = {}) {
+  const { mintKey } = await import('../../scripts/keys.mjs');
+  const { key, prefix, hash } = mintKey();
+  const now = new Date().toISOString();
+  const { id } = await db
+    .prepare(
+      'INSERT INTO api_keys (name, prefix, key_hash, scopes, created_at, revoked_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id',
+    )
+    .bind(name, prefix, hash, JSON.stringify(scopes), now, revoked ? now : null)
+    .first();
+  return { key, id };
+}
+
+/** The `Authorization` header of a key. */
+export const bearer = (key) => ({ authorization: `Bearer ${key}` });

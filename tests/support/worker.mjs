@@ -9,8 +9,11 @@ import { createTestHarness } from 'wrangler';
 export const rootDir = fileURLToPath(new URL('../../', import.meta.url));
 const prebuiltWorkerDir = process.env.RECWAY_PREBUILT_DIR ?? 'build/dist';
 
-/** The worker as wrangler.toml configures it, minus its D1 binding. */
-async function configWithoutDatabase() {
+/**
+ * The worker as wrangler.toml configures it (top level), inline, so that a test can change
+ * what a prebuilt worker directory cannot: drop the D1 binding, or set the rate limit.
+ */
+async function inlineConfig({ database, rateLimit, vars }) {
   const { unstable_readConfig } = await import('wrangler');
   const config = unstable_readConfig({ config: `${rootDir}/wrangler.toml` });
   return {
@@ -19,6 +22,14 @@ async function configWithoutDatabase() {
     compatibility_date: config.compatibility_date,
     no_bundle: true,
     rules: [{ type: 'CompiledWasm', globs: ['**/*.wasm'] }],
+    vars: { ...config.vars, ...vars },
+    d1_databases:
+      database === 'none'
+        ? []
+        : config.d1_databases.map((d1) => ({ ...d1, migrations_dir: `${rootDir}/migrations` })),
+    ratelimits: rateLimit
+      ? [{ name: 'RATE_LIMITER', namespace_id: '9001', simple: rateLimit }]
+      : config.ratelimits,
   };
 }
 
@@ -34,13 +45,15 @@ function parsedLogLine(message, field) {
 
 /**
  * Starts the worker. `database`: 'migrated' (the default: every migration applied),
- * 'empty' (D1 bound, no tables), or 'none' (no D1 binding at all).
+ * 'empty' (D1 bound, no tables), or 'none' (no D1 binding at all). `vars` override
+ * wrangler.toml's (`ACCESS_MODE`, `CORS_ALLOWED_ORIGINS`, ...); `rateLimit`
+ * (`{ limit, period }`) replaces the configured rate limit.
  */
-export async function startWorker({ database = 'migrated' } = {}) {
+export async function startWorker({ database = 'migrated', vars = {}, rateLimit } = {}) {
   const input =
-    database === 'none'
-      ? { config: await configWithoutDatabase() }
-      : { configPath: 'wrangler.toml', prebuiltWorkerDir };
+    database === 'none' || rateLimit
+      ? { config: await inlineConfig({ database, rateLimit, vars }) }
+      : { configPath: 'wrangler.toml', prebuiltWorkerDir, vars };
   const server = createTestHarness({ root: rootDir, workers: [input] });
   const { url } = await server.listen();
   const worker = server.getWorker();

@@ -1,0 +1,40 @@
+//! The worker's configuration: `wrangler.toml` vars, read once per request (reading a
+//! var is a property lookup) and refused loudly when wrong rather than guessed.
+
+use worker::Env;
+
+use crate::domain::access::AccessMode;
+use crate::domain::cors::AllowedOrigins;
+
+/// `open`, `writes` or `all`: see [`AccessMode`].
+const ACCESS_MODE: &str = "ACCESS_MODE";
+/// Origins allowed to call the API from a browser, comma- or space-separated.
+const CORS_ALLOWED_ORIGINS: &str = "CORS_ALLOWED_ORIGINS";
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub access: AccessMode,
+    pub cors: AllowedOrigins,
+}
+
+impl Config {
+    /// The configuration, or why it is unusable. An unset `ACCESS_MODE` means `writes`:
+    /// a deployment that forgot it is not left open.
+    pub fn from_env(env: &Env) -> Result<Self, String> {
+        let var = |name: &str| env.var(name).ok().map(|value| value.to_string());
+        let access = match var(ACCESS_MODE) {
+            Some(raw) => AccessMode::parse(&raw)?,
+            None => AccessMode::Writes,
+        };
+        let cors = AllowedOrigins::parse(&var(CORS_ALLOWED_ORIGINS).unwrap_or_default())?;
+        Ok(Self { access, cors })
+    }
+
+    /// A warning worth logging once per isolate, if the configuration deserves one.
+    pub fn notice(&self) -> Option<&'static str> {
+        (self.access == AccessMode::Open).then_some(
+            "ACCESS_MODE is \"open\": every request is served without an API key. Use it \
+             for local development only; deployed environments use \"writes\" or \"all\".",
+        )
+    }
+}

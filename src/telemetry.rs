@@ -1,0 +1,108 @@
+//! What the worker reports about itself beyond the request log: this isolate's metrics
+//! (`GET /metrics`), one Analytics Engine data point per request when a dataset is bound,
+//! and a once-per-isolate notice about risky configuration.
+
+use std::cell::RefCell;
+use std::sync::OnceLock;
+
+use worker::{console_log, AnalyticsEngineDataPointBuilder, Date, Env};
+
+use crate::domain::metrics::Metrics;
+use crate::http::random_uuid;
+
+/// The `wrangler.toml` `[[analytics_engine_datasets]]` binding. Unbound, nothing is sent.
+const ANALYTICS: &str = "ANALYTICS";
+
+thread_local! {
+    // An isolate runs one request at a time on one thread: no lock is needed.
+    static METRICS: RefCell<Metrics> = RefCell::default();
+}
+
+/// This isolate's id in its metrics, so series of different isolates never merge.
+static ISOLATE_ID: OnceLock<String> = OnceLock::new();
+
+/// When this isolate served its first request, in Unix milliseconds.
+static STARTED_MS: OnceLock<u64> = OnceLock::new();
+
+/// Whether this isolate has logged its configuration notice.
+static NOTICE_LOGGED: OnceLock<()> = OnceLock::new();
+
+/// One served request, as metrics and analytics see it.
+pub struct Served<'a> {
+    pub route: &'static str,
+    pub method: &'static str,
+    pub status: u16,
+    pub duration_ms: f64,
+    pub d1_round_trips: &'a [f64],
+    /// The Cloudflare data centre that served it (`request.cf.colo`).
+    pub colo: Option<&'a str>,
+}
+
+/// Marks the isolate's start on its first request. (Workers freeze the clock during
+/// module start-up, so the first request is the first reliable reading.)
+pub fn mark_start(now_ms: u64) {
+    STARTED_MS.get_or_init(|| now_ms);
+}
+
+/// When this isolate served its first request, once it has.
+pub fn started_ms() -> Option<u64> {
+    STARTED_MS.get().copied()
+}
+
+/// Counts a request in this isolate's metrics and, if a dataset is bound, sends its data
+/// point: blobs route, method, status class and colo; doubles status, duration and D1
+/// time in milliseconds, and D1 round trips; indexed (sampled) by route.
+pub fn record(env: &Env, served: &Served<'_>) {
+    METRICS.with_borrow_mut(|metrics| {
+        metrics.record_request(
+            served.route,
+            served.method,
+            served.status,
+            served.duration_ms,
+        );
+        for &round_trip in served.d1_round_trips {
+            metrics.record_query(round_trip);
+        }
+    });
+    let Ok(dataset) = env.analytics_engine(ANALYTICS) else {
+        return;
+    };
+    let d1_ms = served.d1_round_trips.iter().fold(0.0, |sum, ms| sum + ms);
+    let written = AnalyticsEngineDataPointBuilder::new()
+        .indexes([served.route])
+        .add_blob(served.route)
+        .add_blob(served.method)
+        .add_blob(format!("{}xx", served.status / 100))
+        .add_blob(served.colo.unwrap_or("unknown"))
+        .add_double(served.status)
+        .add_double(served.duration_ms)
+        .add_double(d1_ms)
+        .add_double(served.d1_round_trips.len() as f64)
+        .write_to(&dataset);
+    if let Err(error) = written {
+        let line = serde_json::json!({
+            "level": "warn",
+            "notice": "analytics data point not written",
+            "error": error.to_string(),
+        });
+        console_log!("{line}");
+    }
+}
+
+/// This isolate's metrics in the Prometheus text format.
+pub fn exposition() -> String {
+    let now_ms = Date::now().as_millis();
+    let uptime_s = now_ms.saturating_sub(started_ms().unwrap_or(now_ms)) as f64 / 1000.0;
+    let isolate = ISOLATE_ID.get_or_init(random_uuid);
+    METRICS.with_borrow(|metrics| metrics.render(isolate, uptime_s))
+}
+
+/// Logs `notice` once per isolate: often enough to be seen, never once per request.
+pub fn notice_once(notice: &str) {
+    if NOTICE_LOGGED.set(()).is_ok() {
+        console_log!(
+            "{}",
+            serde_json::json!({ "level": "warn", "notice": notice })
+        );
+    }
+}
