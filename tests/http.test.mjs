@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 
-import { json, SEGMENTOS, validSegment } from './support/api.mjs';
+import { assertSecurityHeaders, json, SEGMENTOS, validSegment } from './support/api.mjs';
 import { startWorker } from './support/worker.mjs';
 
 let api;

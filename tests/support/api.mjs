@@ -20,8 +20,8 @@ export function json(method, body, headers = {}) {
 }
 
 /** Creates a segment and returns it, asserting the 201. */
-export async function createSegment(api, overrides = {}) {
-  const response = await api.fetch(SEGMENTOS, json('POST', validSegment(overrides)));
+export async function createSegment(api, overrides = {}, headers = {}) {
+  const response = await api.fetch(SEGMENTOS, json('POST', validSegment(overrides), headers));
   assert.equal(response.status, 201, await response.clone().text());
   return response.json();
 }

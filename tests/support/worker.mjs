@@ -71,6 +71,8 @@ export async function startWorker({ database = 'migrated', vars = {}, rateLimit 
     requestLog: () => server.getLogs().flatMap(({ message }) => parsedLogLine(message, 'request_id')),
     /** The log entries of cron jobs (one JSON object per run) written so far. */
     jobLog: () => server.getLogs().flatMap(({ message }) => parsedLogLine(message, 'job')),
+    /** Notices the worker logs about itself (configuration, degraded bindings). */
+    notices: () => server.getLogs().flatMap(({ message }) => parsedLogLine(message, 'notice')),
     clearLogs: () => server.clearLogs(),
     close: () => server.close(),
   };
