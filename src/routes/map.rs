@@ -22,8 +22,38 @@ pub fn page(env: &Env) -> Result<Response, ApiError> {
             .map(|value| value.to_string())
             .unwrap_or_default()
     };
-    let html = render(&var("MAP_TILE_URL"), &var("MAP_TILE_ATTRIBUTION"));
-    Ok(Response::from_html(html)?)
+    let tile_url = var("MAP_TILE_URL");
+    let html = render(&tile_url, &var("MAP_TILE_ATTRIBUTION"));
+    let mut response = Response::from_html(html)?;
+    response
+        .headers_mut()
+        .set("content-security-policy", &content_security_policy(&tile_url))?;
+    Ok(response)
+}
+
+/// Only this origin's script, styles and data, plus images from the tile server: no
+/// inline script or style, so injected markup can never run.
+fn content_security_policy(tile_url: &str) -> String {
+    let tiles = tile_origin(tile_url)
+        .map(|origin| format!(" {origin}"))
+        .unwrap_or_default();
+    format!(
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'{tiles}; \
+         connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    )
+}
+
+/// The origin of an XYZ template (`https://{s}.tile.example/{z}/{x}/{y}.png` gives
+/// `https://*.tile.example`), or nothing for an empty or unusable one.
+fn tile_origin(tile_url: &str) -> Option<String> {
+    let (scheme, rest) = tile_url.split_once("://")?;
+    let authority = rest.split('/').next()?.replace("{s}", "*");
+    let usable = matches!(scheme, "https" | "http")
+        && !authority.is_empty()
+        && authority
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'-' | b':' | b'*'));
+    usable.then(|| format!("{scheme}://{authority}"))
 }
 
 /// The page with its configuration in `data-` attributes, where the script reads it.
@@ -60,6 +90,31 @@ mod tests {
         assert!(html.contains(r#"data-tile-url="https://tiles.example/{z}/{x}/{y}.png""#));
         assert!(html.contains(r#"data-tile-attribution="© Example""#));
         assert!(!html.contains("{{"));
+    }
+
+    #[test]
+    fn the_policy_allows_images_from_the_tile_server_and_nothing_inline() {
+        let policy = content_security_policy("https://tile.openstreetmap.org/{z}/{x}/{y}.png");
+
+        assert!(policy.contains("img-src 'self' https://tile.openstreetmap.org;"));
+        assert!(policy.contains("script-src 'self';"));
+        assert!(!policy.contains("unsafe"));
+    }
+
+    #[test]
+    fn a_subdomain_template_becomes_a_wildcard_host() {
+        assert_eq!(
+            tile_origin("https://{s}.tile.example.org:8443/{z}/{x}/{y}.png").as_deref(),
+            Some("https://*.tile.example.org:8443")
+        );
+    }
+
+    #[test]
+    fn no_or_an_unusable_tile_url_adds_no_source() {
+        for url in ["", "tiles/{z}/{x}/{y}.png", "javascript://x", "https://a b/{z}"] {
+            assert_eq!(tile_origin(url), None, "{url:?}");
+        }
+        assert!(content_security_policy("").contains("img-src 'self';"));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { launchBrowser, openPage, saveScreenshot } from '../support/browser.mjs';
+import { assertStrictContentSecurityPolicy, launchBrowser, openPage, saveScreenshot } from '../support/browser.mjs';
 import { startWorker } from '../support/worker.mjs';
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
@@ -52,5 +52,14 @@ describe('the API reference page', () => {
     assert.deepEqual(blocked, [], 'the page requested other origins');
     assertNoProblems();
     await saveScreenshot(t, page, 'docs');
+  });
+
+  it('is served with a strict Content-Security-Policy that the browser enforces', async (t) => {
+    const { page, goto } = await openPage(t, browser, worker);
+
+    const response = await goto('/docs');
+    await page.locator('.swagger-ui .info .title').waitFor();
+
+    await assertStrictContentSecurityPolicy(page, response);
   });
 });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { createSegment, SEGMENTOS } from '../support/api.mjs';
-import { launchBrowser, openPage, saveScreenshot } from '../support/browser.mjs';
+import { assertStrictContentSecurityPolicy, launchBrowser, openPage, saveScreenshot } from '../support/browser.mjs';
 import { startWorker } from '../support/worker.mjs';
 
 const CORDOBA = '-64.3,-31.5,-64.1,-31.3';
@@ -174,5 +174,14 @@ describe('the segment map', () => {
       assert.deepEqual(blocked.filter((url) => !tile.test(url)), []);
     }
     assertNoProblems();
+  });
+
+  it('is served with a strict Content-Security-Policy that the browser enforces', async (t) => {
+    const { page, goto } = await openPage(t, browser, worker);
+
+    const response = await goto('/map');
+    await page.locator('#map-status:not([data-state="loading"])').waitFor();
+
+    await assertStrictContentSecurityPolicy(page, response);
   });
 });

@@ -72,3 +72,25 @@ export async function saveScreenshot(t, page, name) {
   t.diagnostic(`screenshot: ${path}`);
   return path;
 }
+
+/**
+ * Asserts that `response` (a page's document) carries a strict Content-Security-Policy and
+ * that the browser enforces it: an inline script injected into the page does not run.
+ */
+export async function assertStrictContentSecurityPolicy(page, response) {
+  const policy = response.headers()['content-security-policy'];
+  assert.ok(policy, 'a Content-Security-Policy header');
+  assert.match(policy, /default-src 'none'/);
+  assert.match(policy, /script-src 'self'(;|$)/);
+  assert.match(policy, /frame-ancestors 'none'/);
+  assert.doesNotMatch(policy, /unsafe-|\*(?!\.)/, 'no unsafe-inline, unsafe-eval or bare wildcard');
+
+  const refused = page.waitForEvent('console', (message) => /Content Security Policy/.test(message.text()));
+  await page.evaluate(() => {
+    const script = document.createElement('script');
+    script.textContent = 'window.injected = true';
+    document.body.append(script);
+  });
+  await refused;
+  assert.equal(await page.evaluate(() => window.injected), undefined, 'the injected inline script ran');
+}
