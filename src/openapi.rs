@@ -12,7 +12,8 @@ use utoipa::openapi::path::{
 };
 use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::schema::{ObjectBuilder, Type};
-use utoipa::openapi::{ContentBuilder, Header, OpenApi as Document, RefOr};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Header, OpenApi as Document, RefOr, Response};
 use utoipa::{Modify, OpenApi};
 
 use crate::domain::bulk::FeatureCollectionInput;
@@ -49,6 +50,7 @@ const PUBLISHED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/public/openapi.jso
         routes::health::liveness,
         routes::health::database,
         routes::map::page,
+        routes::metrics::exposition,
     ),
     components(schemas(
         Segmento,
@@ -70,8 +72,9 @@ const PUBLISHED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/public/openapi.jso
         (name = "health", description = "For uptime monitors; never cached"),
         (name = "pages", description = "Pages for people, served as static assets where they can be"),
     ),
-    // Static pages come after the header: assets are served without the worker.
-    modifiers(&RequestId, &D1Bookmark, &StaticPages),
+    // Access first, so its responses get the headers; static pages last: assets are
+    // served without the worker.
+    modifiers(&Access, &RequestId, &D1Bookmark, &StaticPages),
 )]
 struct ApiDoc;
 
@@ -128,6 +131,96 @@ fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
     ]
     .into_iter()
     .flatten()
+}
+
+/// API keys: the `api_key` bearer scheme, the scope each segment operation and `/metrics`
+/// take, their `401`/`403`, and the rate limit's `429` on every operation of the worker.
+struct Access;
+
+impl Modify for Access {
+    fn modify(&self, openapi: &mut Document) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "An API key from `npm run keys -- create` (`rwk_` and 43 more \
+                         characters) with the scope the operation names: `read`, `write` or \
+                         `admin` (admin includes write includes read). Whether a key is needed \
+                         is configuration (`ACCESS_MODE`): `open` needs none, `writes` needs \
+                         one for writes and `/metrics`, `all` for every request but the \
+                         health checks. A key sent where none is needed is still checked.",
+                    ))
+                    .build(),
+            ),
+        );
+        let text = || ObjectBuilder::new().schema_type(Type::String);
+        let header = |description: &str| {
+            Header::builder()
+                .schema(text())
+                .description(Some(description))
+                .build()
+        };
+        let error = |description: &str, name: &str, header: Header| -> Response {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
+                            "ErrorMessage",
+                        ))))
+                        .build(),
+                )
+                .header(name, header)
+                .build()
+        };
+        let unauthorized = error(
+            "No API key where the access mode needs one, or not a valid, unrevoked key",
+            "www-authenticate",
+            header("`Bearer realm=\"recway\"`, with `error=\"invalid_token\"` for a bad key"),
+        );
+        let forbidden = error(
+            "The API key lacks the scope this operation needs",
+            "www-authenticate",
+            header("`Bearer realm=\"recway\", error=\"insufficient_scope\", scope=\"...\"`"),
+        );
+        let rate_limited = error(
+            "Over the rate limit of the caller (its API key, or its IP without one)",
+            "retry-after",
+            header("Seconds to wait: `60`, the longest period a limit can have"),
+        );
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let guarded = path.starts_with("/api/v1/segmentos") || path == "/metrics";
+            let methods = [
+                (&mut item.get, "read"),
+                (&mut item.put, "write"),
+                (&mut item.post, "write"),
+                (&mut item.delete, "write"),
+                (&mut item.patch, "write"),
+            ];
+            for (operation, scope) in methods {
+                let Some(operation) = operation else { continue };
+                let responses = &mut operation.responses.responses;
+                responses.insert("429".into(), RefOr::T(rate_limited.clone()));
+                if !guarded {
+                    continue;
+                }
+                let scope = if path == "/metrics" { "admin" } else { scope };
+                operation.security = Some(vec![
+                    SecurityRequirement::default(),
+                    SecurityRequirement::new("api_key", [scope]),
+                ]);
+                responses.insert("401".into(), RefOr::T(unauthorized.clone()));
+                // Every key can read, so only writes and metrics can lack their scope.
+                if scope != "read" {
+                    responses.insert("403".into(), RefOr::T(forbidden.clone()));
+                }
+            }
+        }
+    }
 }
 
 /// `X-Request-Id` on every response of every operation.
@@ -237,6 +330,7 @@ fn the_document_is_openapi_3_1_and_covers_every_route() {
             "/health",
             "/health/database",
             "/map",
+            "/metrics",
             "/openapi.json"
         ]
     );

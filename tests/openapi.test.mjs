@@ -6,6 +6,8 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
 import {
+  bearer,
+  createApiKey,
   createSegment,
   declaredLengthRequest,
   json,
@@ -18,15 +20,20 @@ import { startWorker } from './support/worker.mjs';
 describe('the OpenAPI document', () => {
   let api;
   let unmigrated;
+  let guarded; // every API request needs a key, and a caller gets 2 requests a minute
   let contract;
 
   before(async () => {
-    [api, unmigrated] = await Promise.all([startWorker(), startWorker({ database: 'empty' })]);
+    [api, unmigrated, guarded] = await Promise.all([
+      startWorker(),
+      startWorker({ database: 'empty' }),
+      startWorker({ vars: { ACCESS_MODE: 'all' }, rateLimit: { limit: 2, period: 60 } }),
+    ]);
     const response = await api.fetch('/openapi.json');
     assert.equal(response.status, 200);
     contract = new Contract(await response.json());
   });
-  after(() => Promise.all([api.close(), unmigrated.close()]));
+  after(() => Promise.all([api.close(), unmigrated.close(), guarded.close()]));
 
   /** One request, checked against the document; returns the status and parsed body. */
   async function exchange(worker, method, path, init = {}) {
@@ -124,6 +131,41 @@ describe('the OpenAPI document', () => {
     ];
     for (const [worker, method, path, init] of exchanges) {
       await exchange(worker, method, path, init);
+    }
+    await exchange(api, 'GET', '/metrics');
+
+    // Access control and rate limits, on the guarded worker. Each caller (an IP, or a
+    // key) is fresh, so that only the requests meant to be over the limit are.
+    let callers = 0;
+    const freshIp = () => ({ 'cf-connecting-ip': `192.0.2.${(callers += 1)}` });
+    const guardedItem = `${SEGMENTOS}/${(await createSegment(guarded, {}, bearer((await createApiKey(guarded.db, ['write'])).key))).id_segmento}`;
+    const operations = [
+      ['GET', SEGMENTOS],
+      ['POST', SEGMENTOS, single],
+      ['POST', bulk, many],
+      ['GET', guardedItem],
+      ['PUT', guardedItem, single],
+      ['PATCH', guardedItem, single],
+      ['DELETE', guardedItem],
+      ['GET', '/metrics'],
+      ['GET', '/health'],
+      ['GET', '/health/database'],
+      ['GET', '/map'],
+    ];
+    for (const [method, path, body] of operations) {
+      const init = (headers) => (body ? json(method, body, headers) : { headers });
+      const ip = freshIp();
+      if (!path.startsWith('/health') && path !== '/map') {
+        await exchange(guarded, method, path, init(ip));
+      }
+      if (method !== 'GET' || path === '/metrics') {
+        const { key } = await createApiKey(guarded.db, ['read']);
+        await exchange(guarded, method, path, init({ ...freshIp(), ...bearer(key) }));
+      }
+      const limited = freshIp();
+      await guarded.fetch(path, { method, ...init(limited) });
+      await guarded.fetch(path, { method, ...init(limited) });
+      await exchange(guarded, method, path, init(limited));
     }
 
     assert.deepEqual([...contract.seen].sort(), contract.documented());

@@ -13,7 +13,6 @@ const MEDIA_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
     get,
     path = "/metrics",
     tag = "health",
-    security((), ("api_key" = ["admin"])),
     responses(
         (status = 200, description = "Request counts by route, method and status, request and D1 \
             latency histograms and uptime, all of the one isolate that answers (each series is \
