@@ -43,26 +43,38 @@ function parsedLogLine(message, field) {
   }
 }
 
+async function harnessInput({ database = 'migrated', vars = {}, rateLimit } = {}) {
+  return database === 'none' || rateLimit
+    ? { config: await inlineConfig({ database, rateLimit, vars }) }
+    : { configPath: 'wrangler.toml', prebuiltWorkerDir, vars };
+}
+
 /**
  * Starts the worker. `database`: 'migrated' (the default: every migration applied),
  * 'empty' (D1 bound, no tables), or 'none' (no D1 binding at all). `vars` override
  * wrangler.toml's (`ACCESS_MODE`, `CORS_ALLOWED_ORIGINS`, ...); `rateLimit`
  * (`{ limit, period }`) replaces the configured rate limit.
  */
-export async function startWorker({ database = 'migrated', vars = {}, rateLimit } = {}) {
-  const input =
-    database === 'none' || rateLimit
-      ? { config: await inlineConfig({ database, rateLimit, vars }) }
-      : { configPath: 'wrangler.toml', prebuiltWorkerDir, vars };
-  const server = createTestHarness({ root: rootDir, workers: [input] });
+export async function startWorker(options = {}) {
+  const server = createTestHarness({ root: rootDir, workers: [await harnessInput(options)] });
   const { url } = await server.listen();
   const worker = server.getWorker();
-  if (database === 'migrated') await worker.applyD1Migrations('DB');
+  if ((options.database ?? 'migrated') === 'migrated') await worker.applyD1Migrations('DB');
   const env = await worker.getEnv();
   return {
     url,
     /** The D1 binding itself, to arrange data and inspect what requests wrote. */
     db: env.DB,
+    /**
+     * Reloads the worker with other options (as a deploy would), on the same URL;
+     * returns its new D1 binding.
+     */
+    redeploy: async (next) => {
+      await server.update({ root: rootDir, workers: [await harnessInput(next)] });
+      const reloaded = server.getWorker();
+      if ((next.database ?? 'migrated') === 'migrated') await reloaded.applyD1Migrations('DB');
+      return (await reloaded.getEnv()).DB;
+    },
     /** Runs the worker's cron handler, as the `cron` trigger would. */
     scheduled: (cron) => worker.scheduled({ cron, scheduledTime: new Date() }),
     /** Real HTTP to the worker's local socket. */
