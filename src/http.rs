@@ -3,7 +3,7 @@
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use worker::{Headers, Request, Response, ResponseBuilder};
+use worker::{Headers, Method, Request, Response, ResponseBuilder};
 
 use crate::domain::consistency::BOOKMARK_HEADER;
 use crate::domain::idempotency::{StoredResponse, REPLAYED_HEADER};
@@ -121,6 +121,37 @@ pub fn conditional_get(
 /// A response with a status and no body.
 pub fn empty_response(status: u16) -> Response {
     ResponseBuilder::new().with_status(status).empty()
+}
+
+/// The request's method if it is one the API serves. workers-rs reads any method it does
+/// not know as `GET` (and ignores case), which would serve `PROPFIND` or `get` as a read;
+/// here they are no method at all, hence a 405.
+pub fn method(req: &Request) -> Option<Method> {
+    parse_method(&req.inner().method())
+}
+
+/// The methods the API serves, by their exact names: methods are case-sensitive.
+const METHODS: [(&str, Method); 7] = [
+    ("GET", Method::Get),
+    ("HEAD", Method::Head),
+    ("POST", Method::Post),
+    ("PUT", Method::Put),
+    ("PATCH", Method::Patch),
+    ("DELETE", Method::Delete),
+    ("OPTIONS", Method::Options),
+];
+
+fn served_method(raw: &str) -> Option<&'static (&'static str, Method)> {
+    METHODS.iter().find(|(name, _)| *name == raw)
+}
+
+fn parse_method(raw: &str) -> Option<Method> {
+    served_method(raw).map(|(_, method)| method.clone())
+}
+
+/// A method as a metrics label: one of a fixed set, whatever the client sent.
+pub fn method_label(raw: &str) -> &'static str {
+    served_method(raw).map_or("OTHER", |(name, _)| name)
 }
 
 /// The `Content-Security-Policy` of every response that does not set its own: API
@@ -245,6 +276,20 @@ fn json_body_type(content_type: Option<&str>) -> Option<BodyType> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_exact_methods_the_api_serves_are_methods() {
+        assert_eq!(parse_method("PATCH"), Some(Method::Patch));
+        for raw in ["get", "Post", "PROPFIND", "TRACE", "CONNECT", ""] {
+            assert_eq!(parse_method(raw), None, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_method_is_labelled_other() {
+        assert_eq!(method_label("DELETE"), "DELETE");
+        assert_eq!(method_label("PROPFIND"), "OTHER");
+    }
 
     #[test]
     fn a_well_formed_caller_request_id_is_kept() {

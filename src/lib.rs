@@ -16,7 +16,7 @@ mod routes;
 mod telemetry;
 
 use worker::{
-    console_log, event, Context, Date, Env, Method, Request, Response, Result, ScheduleContext,
+    console_log, event, Context, Date, Env, Request, Response, Result, ScheduleContext,
     ScheduledEvent,
 };
 
@@ -37,7 +37,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let received_ms = Date::now().as_millis();
     telemetry::mark_start(received_ms);
     let request_id = http::request_id(req.headers().get("x-request-id")?.as_deref());
-    let method = req.method();
+    let method = req.inner().method();
     let path = req.path();
     let origin = req.headers().get("origin")?;
     let colo = req.cf().map(|cf| cf.colo());
@@ -75,7 +75,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         &env,
         &Served {
             route: handled.route,
-            method: method_label(&method),
+            method: http::method_label(&method),
             status,
             duration_ms: duration_ms as f64,
             d1_round_trips: &handled.d1_round_trips,
@@ -85,7 +85,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let entry = RequestLog {
         level: RequestLog::level_for(status),
         request_id: &request_id,
-        method: method.as_ref(),
+        method: &method,
         path: &path,
         status,
         duration_ms,
@@ -94,20 +94,6 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     };
     console_log!("{}", entry.to_line());
     Ok(response)
-}
-
-/// The method as a metrics label: one of a fixed set, whatever the client sent.
-fn method_label(method: &Method) -> &'static str {
-    match method {
-        Method::Get => "GET",
-        Method::Head => "HEAD",
-        Method::Post => "POST",
-        Method::Put => "PUT",
-        Method::Patch => "PATCH",
-        Method::Delete => "DELETE",
-        Method::Options => "OPTIONS",
-        _ => "OTHER",
-    }
 }
 
 #[event(scheduled)]

@@ -25,9 +25,10 @@ pub fn page(env: &Env) -> Result<Response, ApiError> {
     let tile_url = var("MAP_TILE_URL");
     let html = render(&tile_url, &var("MAP_TILE_ATTRIBUTION"));
     let mut response = Response::from_html(html)?;
-    response
-        .headers_mut()
-        .set("content-security-policy", &content_security_policy(&tile_url))?;
+    response.headers_mut().set(
+        "content-security-policy",
+        &content_security_policy(&tile_url),
+    )?;
     Ok(response)
 }
 
@@ -111,7 +112,12 @@ mod tests {
 
     #[test]
     fn no_or_an_unusable_tile_url_adds_no_source() {
-        for url in ["", "tiles/{z}/{x}/{y}.png", "javascript://x", "https://a b/{z}"] {
+        for url in [
+            "",
+            "tiles/{z}/{x}/{y}.png",
+            "javascript://x",
+            "https://a b/{z}",
+        ] {
             assert_eq!(tile_origin(url), None, "{url:?}");
         }
         assert!(content_security_policy("").contains("img-src 'self';"));

@@ -17,6 +17,7 @@ use crate::db::{Consistency, Database};
 use crate::domain::access::{required_scope, AccessMode, Resource};
 use crate::domain::consistency::{Bookmark, BOOKMARK_HEADER};
 use crate::error::ApiError;
+use crate::http;
 
 /// Every path the worker answers (static assets are served before it runs). The
 /// collection and item paths take an optional trailing slash (the FastAPI server's
@@ -170,7 +171,12 @@ async fn serve(
     trace: &mut Trace,
 ) -> Result<Response, ApiError> {
     guard::check_bounds(&req)?;
-    let method = req.method();
+    let not_allowed = ApiError::MethodNotAllowed {
+        allow: route.allow(),
+    };
+    let Some(method) = http::method(&req) else {
+        return Err(not_allowed);
+    };
     if method == Method::Options {
         return cors::preflight(&req, route.allow(), &config.cors);
     }
@@ -179,9 +185,7 @@ async fn serve(
         .split(", ")
         .any(|allowed| allowed == method.as_ref())
     {
-        return Err(ApiError::MethodNotAllowed {
-            allow: route.allow(),
-        });
+        return Err(not_allowed);
     }
     let reads = matches!(method, Method::Get | Method::Head);
     // Public routes never look at a key: monitors need none, and a bad one must not
