@@ -2,89 +2,21 @@
 // served by `wrangler dev` (build included) on a free port, a whole client workflow over
 // real HTTP, and a clean stop. This is the path `npm start` takes.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { json, SEGMENTOS, validSegment } from '../support/api.mjs';
-import { rootDir } from '../support/worker.mjs';
-
-const STARTUP_TIMEOUT_MS = 180_000;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Runs wrangler in its own process group (so stopping it stops workerd too). */
-function wrangler(args, env = {}) {
-  const child = spawn('wrangler', args, {
-    cwd: rootDir,
-    env: { ...process.env, ...env },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.output = '';
-  child.stdout.on('data', (chunk) => (child.output += chunk));
-  child.stderr.on('data', (chunk) => (child.output += chunk));
-  child.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return child;
-}
-
-async function waitUntilServing(url, server) {
-  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
-  let exited = false;
-  server.exited.then(() => (exited = true));
-  while (Date.now() < deadline && !exited) {
-    try {
-      const response = await fetch(new URL('/health', url));
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`wrangler dev did not start serving:\n${server.output}`);
-}
+import { startWranglerDev } from '../support/wrangler-dev.mjs';
 
 describe('wrangler dev, end to end', () => {
-  let persistDir;
-  let server;
+  let dev;
   let url;
 
   before(async () => {
-    persistDir = await mkdtemp(join(tmpdir(), 'recway-e2e-'));
-    // CI=1: wrangler skips its "apply migrations?" prompt in non-interactive runs.
-    const migrate = wrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistDir], { CI: '1' });
-    const { code } = await migrate.exited;
-    assert.equal(code, 0, migrate.output);
-
-    const [port, inspectorPort] = [await freePort(), await freePort()];
-    url = `http://127.0.0.1:${port}`;
-    server = wrangler([
-      'dev', '--ip', '127.0.0.1', '--port', String(port),
-      '--inspector-port', String(inspectorPort), '--persist-to', persistDir,
-    ]);
-    await waitUntilServing(url, server);
+    dev = await startWranglerDev();
+    url = dev.url;
   });
 
-  after(async () => {
-    if (server && server.exitCode === null && server.signalCode === null) {
-      process.kill(-server.pid, 'SIGTERM');
-      await server.exited;
-    }
-    await rm(persistDir, { recursive: true, force: true });
-  });
+  after(() => dev?.stop());
 
   const call = (path, init) => fetch(new URL(path, url), init);
 
@@ -137,8 +69,7 @@ describe('wrangler dev, end to end', () => {
   });
 
   it('stops cleanly, releasing its port', async () => {
-    process.kill(-server.pid, 'SIGTERM');
-    const { code, signal } = await server.exited;
+    const { code, signal } = await dev.stop();
 
     assert.ok(code === 0 || signal === 'SIGTERM' || code === 130 || code === 143, `${code} ${signal}`);
     await assert.rejects(call('/health'));
