@@ -1,7 +1,7 @@
 //! The worker's configuration: `wrangler.toml` vars, read once per request (reading a
 //! var is a property lookup) and refused loudly when wrong rather than guessed.
 
-use worker::Env;
+use worker::{js_sys, Env, EnvBinding};
 
 use crate::domain::access::AccessMode;
 use crate::domain::cors::AllowedOrigins;
@@ -37,4 +37,18 @@ impl Config {
              for local development only; deployed environments use \"writes\" or \"all\".",
         )
     }
+}
+
+/// An optional binding (the rate limiter, the analytics dataset): `Ok(None)` when it is not
+/// configured; an error when it is configured but is not what its name promises, so that
+/// a misconfiguration is reported rather than silently skipped.
+pub fn optional_binding<T: EnvBinding>(env: &Env, name: &str) -> Result<Option<T>, String> {
+    let configured =
+        js_sys::Reflect::get(env, &name.into()).is_ok_and(|value| !value.is_undefined());
+    if !configured {
+        return Ok(None);
+    }
+    env.get_binding::<T>(name)
+        .map(Some)
+        .map_err(|error| error.to_string())
 }

@@ -5,7 +5,9 @@
 use std::cell::RefCell;
 use std::sync::OnceLock;
 
-use worker::{console_log, AnalyticsEngineDataPointBuilder, Date, Env};
+use worker::{console_log, AnalyticsEngineDataPointBuilder, AnalyticsEngineDataset, Date, Env};
+
+use crate::config::optional_binding;
 
 use crate::domain::metrics::Metrics;
 use crate::http::random_uuid;
@@ -64,8 +66,10 @@ pub fn record(env: &Env, served: &Served<'_>) {
             metrics.record_query(round_trip);
         }
     });
-    let Ok(dataset) = env.analytics_engine(ANALYTICS) else {
-        return;
+    let dataset = match optional_binding::<AnalyticsEngineDataset>(env, ANALYTICS) {
+        Ok(Some(dataset)) => dataset,
+        Ok(None) => return,
+        Err(problem) => return warn("analytics dataset binding unusable", &problem),
     };
     let d1_ms = served.d1_round_trips.iter().fold(0.0, |sum, ms| sum + ms);
     let written = AnalyticsEngineDataPointBuilder::new()
@@ -80,13 +84,14 @@ pub fn record(env: &Env, served: &Served<'_>) {
         .add_double(served.d1_round_trips.len() as f64)
         .write_to(&dataset);
     if let Err(error) = written {
-        let line = serde_json::json!({
-            "level": "warn",
-            "notice": "analytics data point not written",
-            "error": error.to_string(),
-        });
-        console_log!("{line}");
+        warn("analytics data point not written", &error.to_string());
     }
+}
+
+/// A `warn` line about the worker itself (a degraded binding), apart from request lines.
+pub fn warn(notice: &str, error: &str) {
+    let line = serde_json::json!({ "level": "warn", "notice": notice, "error": error });
+    console_log!("{line}");
 }
 
 /// This isolate's metrics in the Prometheus text format.

@@ -78,6 +78,19 @@ describe('metrics (open access, as in local development)', () => {
 });
 
 describe('Analytics Engine', () => {
+  it('sends a data point per request to a bound dataset, none of them failing', async () => {
+    const api = await startWorker({ analytics: true });
+    try {
+      api.clearLogs();
+      const responses = [await api.fetch('/health'), await api.fetch(SEGMENTOS), await api.fetch('/nowhere')];
+
+      assert.deepEqual(responses.map((response) => response.status), [200, 200, 404]);
+      assert.deepEqual(api.notices().filter((line) => /analytics/.test(line.notice)), []);
+    } finally {
+      await api.close();
+    }
+  });
+
   it('is a no-op when no dataset is bound: requests are served as usual', async () => {
     const api = await startWorker();
     try {

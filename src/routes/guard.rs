@@ -1,12 +1,15 @@
 //! What a request must pass before its handler runs: size bounds, its API key, the rate
 //! limit and the scope its operation needs.
 
-use worker::{console_log, Env, Request};
+use worker::{Env, RateLimiter, Request};
+
+use crate::config::optional_binding;
 
 use crate::db::{api_keys, Database};
 use crate::domain::access::{bearer_key, key_hash, ApiKey, Denial, Scope};
 use crate::domain::limits::{check_header, check_query, READ_HEADERS};
 use crate::error::ApiError;
+use crate::telemetry;
 
 /// The `wrangler.toml` `[[ratelimits]]` binding. Unbound, nothing is limited.
 const RATE_LIMITER: &str = "RATE_LIMITER";
@@ -48,8 +51,16 @@ pub fn authorize(needed: Option<Scope>, key: Option<&ApiKey>) -> Result<(), ApiE
 /// fail, the request is served: an outage of the limiter must not become an outage of
 /// the API. The failure is logged.
 pub async fn rate_limit(env: &Env, req: &Request, key: Option<&ApiKey>) -> Result<(), ApiError> {
-    let Ok(limiter) = env.rate_limiter(RATE_LIMITER) else {
-        return Ok(());
+    let limiter = match optional_binding::<RateLimiter>(env, RATE_LIMITER) {
+        Ok(Some(limiter)) => limiter,
+        Ok(None) => return Ok(()),
+        Err(problem) => {
+            telemetry::warn(
+                "rate limiter binding unusable; requests served unlimited",
+                &problem,
+            );
+            return Ok(());
+        }
     };
     let subject = match key {
         Some(key) => format!("key:{}", key.id),
@@ -64,12 +75,10 @@ pub async fn rate_limit(env: &Env, req: &Request, key: Option<&ApiKey>) -> Resul
         Ok(outcome) if outcome.success => Ok(()),
         Ok(_) => Err(ApiError::RateLimited),
         Err(error) => {
-            let line = serde_json::json!({
-                "level": "warn",
-                "notice": "rate limiter failed; request served unlimited",
-                "error": error.to_string(),
-            });
-            console_log!("{line}");
+            telemetry::warn(
+                "rate limiter failed; request served unlimited",
+                &error.to_string(),
+            );
             Ok(())
         }
     }

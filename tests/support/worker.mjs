@@ -13,7 +13,7 @@ const prebuiltWorkerDir = process.env.RECWAY_PREBUILT_DIR ?? 'build/dist';
  * The worker as wrangler.toml configures it (top level), inline, so that a test can change
  * what a prebuilt worker directory cannot: drop the D1 binding, or set the rate limit.
  */
-async function inlineConfig({ database, rateLimit, vars }) {
+async function inlineConfig({ database, rateLimit, analytics, vars }) {
   const { unstable_readConfig } = await import('wrangler');
   const config = unstable_readConfig({ config: `${rootDir}/wrangler.toml` });
   return {
@@ -30,6 +30,7 @@ async function inlineConfig({ database, rateLimit, vars }) {
     ratelimits: rateLimit
       ? [{ name: 'RATE_LIMITER', namespace_id: '9001', simple: rateLimit }]
       : config.ratelimits,
+    analytics_engine_datasets: analytics ? [{ binding: 'ANALYTICS', dataset: 'recway_test' }] : [],
   };
 }
 
@@ -43,9 +44,9 @@ function parsedLogLine(message, field) {
   }
 }
 
-async function harnessInput({ database = 'migrated', vars = {}, rateLimit } = {}) {
-  return database === 'none' || rateLimit
-    ? { config: await inlineConfig({ database, rateLimit, vars }) }
+async function harnessInput({ database = 'migrated', vars = {}, rateLimit, analytics = false } = {}) {
+  return database === 'none' || rateLimit || analytics
+    ? { config: await inlineConfig({ database, rateLimit, analytics, vars }) }
     : { configPath: 'wrangler.toml', prebuiltWorkerDir, vars };
 }
 
@@ -53,7 +54,8 @@ async function harnessInput({ database = 'migrated', vars = {}, rateLimit } = {}
  * Starts the worker. `database`: 'migrated' (the default: every migration applied),
  * 'empty' (D1 bound, no tables), or 'none' (no D1 binding at all). `vars` override
  * wrangler.toml's (`ACCESS_MODE`, `CORS_ALLOWED_ORIGINS`, ...); `rateLimit`
- * (`{ limit, period }`) replaces the configured rate limit.
+ * (`{ limit, period }`) replaces the configured rate limit; `analytics: true` binds an
+ * Analytics Engine dataset as `ANALYTICS`.
  */
 export async function startWorker(options = {}) {
   const server = createTestHarness({ root: rootDir, workers: [await harnessInput(options)] });
