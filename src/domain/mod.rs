@@ -1,6 +1,8 @@
 //! Types and rules of the RecWay API. Nothing here touches `worker`, so every rule is
 //! covered by fast native unit tests.
 
+#[cfg(test)]
+pub(crate) mod arbitrary;
 pub mod bulk;
 pub mod consistency;
 pub mod field_error;
