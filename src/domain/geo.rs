@@ -388,11 +388,14 @@ mod properties {
     }
 
     /// The point `distance_m` from `start` along `bearing` (radians from north), with its
-    /// longitude brought back into [-180, 180].
+    /// longitude brought back into [-180, 180]. The latitude comes from `atan2` rather
+    /// than `asin`, which loses millimetres next to a pole.
     fn destination(start: Point, bearing: f64, distance_m: f64) -> Point {
         let angle = distance_m / EARTH_RADIUS_M;
         let lat1 = start.lat.to_radians();
-        let lat2 = (lat1.sin() * angle.cos() + lat1.cos() * angle.sin() * bearing.cos()).asin();
+        let north = lat1.sin() * angle.cos() + lat1.cos() * angle.sin() * bearing.cos();
+        let across = lat1.cos() * angle.cos() - lat1.sin() * angle.sin() * bearing.cos();
+        let lat2 = north.atan2(across.hypot(bearing.sin() * angle.sin()));
         let lon2 = start.lon.to_radians()
             + (bearing.sin() * angle.sin() * lat1.cos())
                 .atan2(angle.cos() - lat1.sin() * lat2.sin());

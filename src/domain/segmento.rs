@@ -769,10 +769,10 @@ mod properties {
             match SegmentoId::parse(&raw) {
                 Ok(id) => {
                     prop_assert_eq!(Some(id.get()), parsed);
-                    prop_assert!(id.get().abs() <= MAX_SAFE_INTEGER);
+                    prop_assert!(id.get().unsigned_abs() <= MAX_SAFE_INTEGER as u64);
                 }
                 Err(error) => {
-                    prop_assert!(parsed.is_none_or(|n| n.abs() > MAX_SAFE_INTEGER), "{raw:?}");
+                    prop_assert!(parsed.is_none_or(|n| n.unsigned_abs() > MAX_SAFE_INTEGER as u64), "{raw:?}");
                     prop_assert_eq!(loc(&error), json!(["path", "id_segmento"]));
                 }
             }
