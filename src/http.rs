@@ -381,3 +381,122 @@ mod tests {
         assert!(!exceeds_limit("not a number", MAX_BODY_BYTES));
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use crate::domain::arbitrary::{config, edge_text, number_text, text_around};
+    use proptest::prelude::*;
+    use proptest::sample::select;
+
+    fn is_uuid_v4(id: &str) -> bool {
+        let bytes = id.as_bytes();
+        id.len() == 36
+            && [8, 13, 18, 23].iter().all(|&at| bytes[at] == b'-')
+            && bytes[14] == b'4'
+            && matches!(bytes[19], b'8' | b'9' | b'a' | b'b')
+            && id
+                .bytes()
+                .filter(|b| *b != b'-')
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    }
+
+    fn media_type() -> impl Strategy<Value = String> {
+        let essence = prop_oneof![
+            select(
+                &[
+                    "application/json",
+                    "Application/JSON",
+                    "application/geo+json",
+                    "APPLICATION/GEO+JSON",
+                    "application/merge-patch+json",
+                    "application/jsonp",
+                    "application/+json",
+                    "text/json",
+                    "text/plain",
+                    "application/geo+jsonx",
+                    "multipart/form-data",
+                    "",
+                    " ",
+                    "application/json ",
+                ][..]
+            )
+            .prop_map(str::to_owned),
+            edge_text(12),
+            any::<String>(),
+        ];
+        let parameters = select(&["", "; charset=utf-8", ";", "; boundary=\"a;b\"", " ;q=1"][..]);
+        (select(&["", " ", "\t"][..]), essence, parameters)
+            .prop_map(|(pad, essence, parameters)| format!("{pad}{essence}{parameters}"))
+    }
+
+    proptest! {
+        #![proptest_config(config(512))]
+
+        #[test]
+        fn a_method_is_served_only_under_its_exact_name(raw in prop_oneof![
+            select(&["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "get", "Patch", "PROPFIND", "TRACE", ""][..]).prop_map(String::from),
+            edge_text(8),
+        ]) {
+            let served = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"].contains(&raw.as_str());
+
+            prop_assert_eq!(parse_method(&raw).is_some(), served);
+            prop_assert_eq!(method_label(&raw), if served { raw.as_str() } else { "OTHER" });
+        }
+
+        #[test]
+        fn a_caller_request_id_is_echoed_only_when_safe(
+            id in prop_oneof![any::<String>(), edge_text(8), "[A-Za-z0-9._-]{0,4}", "[A-Za-z0-9._-]{126,130}", text_around(128)]
+        ) {
+            let safe = (1..=128).contains(&id.len())
+                && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+
+            let chosen = request_id(Some(&id));
+
+            if safe {
+                prop_assert_eq!(chosen, id);
+            } else {
+                prop_assert!(is_uuid_v4(&chosen), "{chosen}");
+                prop_assert!(is_acceptable_request_id(&chosen));
+            }
+        }
+
+        #[test]
+        fn a_generated_request_id_is_a_version_4_uuid(bytes in any::<[u8; 16]>()) {
+            let id = format_uuid_v4(bytes);
+
+            prop_assert!(is_uuid_v4(&id), "{id}");
+            prop_assert!(is_acceptable_request_id(&id));
+        }
+
+        #[test]
+        fn a_declared_length_is_too_large_only_when_it_is_a_number_over_the_limit(
+            length in prop_oneof![number_text(), any::<String>(), any::<u64>().prop_map(|n| n.to_string())],
+            limit in prop_oneof![Just(MAX_BODY_BYTES), Just(MAX_BULK_BODY_BYTES), any::<usize>()],
+        ) {
+            let expected = length.trim().parse::<u64>().is_ok_and(|n| u128::from(n) > limit as u128);
+
+            prop_assert_eq!(exceeds_limit(&length, limit), expected);
+        }
+
+        #[test]
+        fn a_body_type_is_json_only_for_json_media_types_whatever_the_case_or_parameters(
+            content_type in media_type()
+        ) {
+            let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+            let expected = if essence == "application/geo+json" {
+                Some(BodyType::GeoJson)
+            } else if essence == "application/json"
+                || (essence.starts_with("application/") && essence.ends_with("+json"))
+            {
+                Some(BodyType::Json)
+            } else {
+                None
+            };
+
+            prop_assert_eq!(json_body_type(Some(&content_type)), expected);
+            prop_assert_eq!(json_body_type(Some(&content_type.to_ascii_uppercase())), expected);
+            prop_assert_eq!(json_body_type(Some(&format!("{content_type}; charset=utf-8"))), expected);
+        }
+    }
+}

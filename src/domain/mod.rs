@@ -2,6 +2,8 @@
 //! covered by fast native unit tests.
 
 pub mod access;
+#[cfg(test)]
+pub(crate) mod arbitrary;
 pub mod bulk;
 pub mod consistency;
 pub mod cors;
