@@ -130,6 +130,15 @@ pub fn method(req: &Request) -> Option<Method> {
     parse_method(&req.inner().method())
 }
 
+/// A request header the API reads; an empty (or blank) value is no value, as clients
+/// that send `If-Match:` with nothing after it mean.
+pub fn header(req: &Request, name: &str) -> worker::Result<Option<String>> {
+    Ok(req
+        .headers()
+        .get(name)?
+        .filter(|value| !value.trim_matches([' ', '\t']).is_empty()))
+}
+
 /// The methods the API serves, by their exact names: methods are case-sensitive.
 const METHODS: [(&str, Method); 7] = [
     ("GET", Method::Get),

@@ -7,9 +7,7 @@
 //! The integration tests then check the live worker's responses against the published file
 //! (`tests/openapi.test.mjs`).
 
-use utoipa::openapi::path::{
-    HttpMethod, Operation, OperationBuilder, ParameterBuilder, ParameterIn, PathItem,
-};
+use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn, PathItem};
 use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
@@ -37,7 +35,8 @@ const PUBLISHED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/public/openapi.jso
             `version`, and their strong `ETag`s make conditional requests work: `If-None-Match` \
             (`304`) on reads, `If-Match` (`412`) on writes. Creates take an `Idempotency-Key` \
             for safe retries. Segment requests run in a D1 session: send back the \
-            `x-d1-bookmark` of an earlier response to read your own writes from any replica.",
+            `x-d1-bookmark` of an earlier response to read your own writes from any replica. \
+            This document is served at `/openapi.json` and rendered at `/docs` (static files).",
         license(name = "MIT"),
     ),
     paths(
@@ -62,6 +61,7 @@ const PUBLISHED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/public/openapi.jso
         FeatureCollection,
         Format,
         FieldError,
+        crate::domain::listing::SortName,
         ValidationErrors,
         ErrorMessage,
         Liveness,
@@ -72,50 +72,108 @@ const PUBLISHED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/public/openapi.jso
         (name = "health", description = "For uptime monitors; never cached"),
         (name = "pages", description = "Pages for people, served as static assets where they can be"),
     ),
-    // Access first, so its responses get the headers; static pages last: assets are
-    // served without the worker.
-    modifiers(&Access, &RequestId, &D1Bookmark, &StaticPages),
+    // Access first, so that its responses get the headers too. `/docs` and this document
+    // are static files the platform serves, not operations of the API, so they are not
+    // listed (the description names them).
+    modifiers(&Access, &RequestId, &D1Bookmark),
 )]
 struct ApiDoc;
 
 /// The document, as published.
 fn document() -> String {
-    ApiDoc::openapi()
-        .to_pretty_json()
-        .expect("the document serializes")
-        + "\n"
+    let mut document = serde_json::to_value(ApiDoc::openapi()).expect("the document serializes");
+    refine(&mut document);
+    serde_json::to_string_pretty(&document).expect("the document serializes") + "\n"
 }
 
-/// The endpoints served from `public/` as static assets, not by the worker (so without
-/// `X-Request-Id`).
-struct StaticPages;
+/// Entity tags as `If-Match` / `If-None-Match` on a write take them (`TagList::parse`):
+/// `*`, or a comma list of `"opaque"` / `W/"opaque"` with optional spaces and empty items.
+/// An empty value is allowed: the runtime drops an empty header, so it means none.
+const ENTITY_TAGS_PATTERN: &str = r#"^[ \t]*(\*|[ \t,]*(W/)?"[^\x00-\x20"\x7f]*"([ \t]*,[ \t,]*(W/)?"[^\x00-\x20"\x7f]*")*[ \t,]*)?[ \t]*$"#;
 
-impl Modify for StaticPages {
-    fn modify(&self, openapi: &mut Document) {
-        let pages = [
-            (
-                "/openapi.json",
-                "This document (OpenAPI 3.1)",
-                "application/json",
-            ),
-            (
-                "/docs",
-                "Interactive API reference (Swagger UI) of this document",
-                "text/html",
-            ),
-        ];
-        for (path, summary, media_type) in pages {
-            let response = ResponseBuilder::new()
-                .description("OK")
-                .content(media_type, ContentBuilder::new().build())
-                .build();
-            let operation = OperationBuilder::new()
-                .summary(Some(summary))
-                .tag("pages")
-                .response("200", response);
-            openapi
-                .paths
-                .add_path_operation(path, vec![HttpMethod::Get], operation);
+/// An `Idempotency-Key` as it arrives (HTTP trims the ends): printable ASCII, not blank;
+/// or empty, which the runtime drops (no key).
+const IDEMPOTENCY_KEY_PATTERN: &str = "^([!-~]([ -~]*[!-~])?)?$";
+
+/// Text with a character that is not Unicode White_Space (what `str::trim` removes), as
+/// `nombre` must have.
+const NOT_BLANK_PATTERN: &str =
+    r"[^\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]";
+
+/// What the derive cannot say, said in the document itself, so that every request the
+/// document allows is one the API accepts and every one it refuses is refused (which
+/// Schemathesis checks both ways): tuple positions with their own ranges (`prefixItems`),
+/// closed request objects, exact header grammars and the id's range.
+fn refine(document: &mut serde_json::Value) {
+    use serde_json::json;
+    let longitude = json!({"type": "number", "minimum": -180, "maximum": 180});
+    let latitude = json!({"type": "number", "minimum": -90, "maximum": 90});
+    let schemas = &mut document["components"]["schemas"];
+
+    // Request bodies are closed: unknown fields are a 422. The server-owned fields are
+    // accepted, whatever their value, and ignored, so they are listed before the object
+    // is closed.
+    for name in ["SegmentoCreate", "SegmentoUpdate"] {
+        for field in ["id_segmento", "created_at", "updated_at", "version"] {
+            schemas[name]["properties"][field] =
+                json!({"description": "Set by the server: any value sent is ignored."});
+        }
+        schemas[name]["additionalProperties"] = json!(false);
+        schemas[name]["properties"]["nombre"]["pattern"] = json!(NOT_BLANK_PATTERN);
+    }
+    // A partial update: no field is required.
+    schemas["SegmentoUpdate"]
+        .as_object_mut()
+        .expect("an object schema")
+        .remove("required");
+    // A bulk feature's properties are a create's text fields (other members ignored).
+    let mut properties = json!({"type": "object", "required": ["nombre"], "properties": {}});
+    for field in ["nombre", "descripcion", "ubicacion"] {
+        properties["properties"][field] = schemas["SegmentoCreate"]["properties"][field].clone();
+    }
+    schemas["FeatureInput"]["properties"]["properties"] = properties;
+    schemas["PointInput"]["properties"]["coordinates"]["prefixItems"] =
+        json!([longitude, latitude, {"type": "number"}]);
+
+    let paths = &mut document["paths"];
+    let bulk_array = &mut paths["/api/v1/segmentos/bulk"]["post"]["requestBody"]["content"]
+        ["application/json"]["schema"];
+    bulk_array["minItems"] = json!(1);
+    bulk_array["maxItems"] = json!(crate::domain::bulk::MAX_ITEMS);
+
+    for item in paths.as_object_mut().expect("paths").values_mut() {
+        for (method, operation) in item.as_object_mut().expect("a path item").iter_mut() {
+            let parameters = operation
+                .get_mut("parameters")
+                .and_then(serde_json::Value::as_array_mut);
+            let Some(parameters) = parameters else {
+                continue;
+            };
+            for parameter in parameters {
+                let name = parameter["name"].as_str().unwrap_or_default().to_owned();
+                let schema = &mut parameter["schema"];
+                match name.as_str() {
+                    "id_segmento" => {
+                        schema["minimum"] = json!(-crate::domain::input::MAX_SAFE_INTEGER);
+                        schema["maximum"] = json!(crate::domain::input::MAX_SAFE_INTEGER);
+                    }
+                    "near" => schema["prefixItems"] = json!([longitude, latitude]),
+                    "bbox" => {
+                        schema["prefixItems"] = json!([longitude, latitude, longitude, latitude])
+                    }
+                    // A read ignores a malformed If-None-Match (the full answer is always
+                    // right); a write refuses it.
+                    "if-match" | "if-none-match" if method != "get" => {
+                        *schema = json!({"type": "string", "pattern": ENTITY_TAGS_PATTERN})
+                    }
+                    "if-none-match" => *schema = json!({"type": "string"}),
+                    "idempotency-key" => {
+                        *schema = json!({"type": "string", "maxLength": 255,
+                            "pattern": IDEMPOTENCY_KEY_PATTERN})
+                    }
+                    _ => {}
+                }
+            }
         }
     }
 }
@@ -259,7 +317,8 @@ impl Modify for D1Bookmark {
         let parameter = ParameterBuilder::new()
             .name(BOOKMARK_HEADER)
             .parameter_in(ParameterIn::Header)
-            .schema(Some(text().pattern(Some("^[A-Za-z0-9-]{1,256}$"))))
+            // Empty is allowed: the runtime drops an empty header, so it means none.
+            .schema(Some(text().pattern(Some("^[A-Za-z0-9-]{0,256}$"))))
             .description(Some(
                 "A bookmark from an earlier response: reads then see a state at least that \
                  new, from any replica (writes always go to the primary)",
@@ -326,12 +385,10 @@ fn the_document_is_openapi_3_1_and_covers_every_route() {
             "/api/v1/segmentos",
             "/api/v1/segmentos/bulk",
             "/api/v1/segmentos/{id_segmento}",
-            "/docs",
             "/health",
             "/health/database",
             "/map",
-            "/metrics",
-            "/openapi.json"
+            "/metrics"
         ]
     );
 }

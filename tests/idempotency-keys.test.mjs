@@ -148,10 +148,8 @@ describe('a key used for a different request', () => {
 
 describe('an invalid key', () => {
   for (const [why, key] of [
-    ['empty', ''],
-    ['an empty quoted string', '""'],
     ['256 characters', 'k'.repeat(256)],
-    ['blank', '   '],
+    ['257 characters, quoted', `"${'k'.repeat(257)}"`],
   ]) {
     it(`is a 422 when ${why}, reported with the body's problems`, async () => {
       const response = await api.fetch(SEGMENTOS, keyed(key, { nombre: 'Clave mala' }));
@@ -163,6 +161,26 @@ describe('an invalid key', () => {
       ]);
     });
   }
+
+  for (const [why, key] of [
+    ['empty', ''],
+    ['blank', '   '],
+  ]) {
+    it(`is no key at all when ${why}: the create happens, unkeyed`, async () => {
+      const first = await api.fetch(SEGMENTOS, keyed(key, validSegment({ nombre: `sin clave ${why}` })));
+      const second = await api.fetch(SEGMENTOS, keyed(key, validSegment({ nombre: `sin clave ${why}` })));
+
+      assert.equal(first.status, 201);
+      assert.equal(second.status, 201);
+      assert.notEqual((await first.json()).id_segmento, (await second.json()).id_segmento);
+    });
+  }
+
+  it('takes quotes around nothing valid as part of a bare key', async () => {
+    const response = await api.fetch(SEGMENTOS, keyed('""', validSegment()));
+
+    assert.equal(response.status, 201);
+  });
 
   it('accepts 255 characters', async () => {
     const response = await api.fetch(SEGMENTOS, keyed('k'.repeat(255), validSegment()));

@@ -90,8 +90,6 @@ describe('the OpenAPI document', () => {
     const keyed = (path, body) => json('POST', body, { 'idempotency-key': inFlight(path, body)[0] });
 
     const exchanges = [
-      [api, 'GET', '/openapi.json'],
-      [api, 'GET', '/docs'],
       [api, 'GET', '/map'],
       [api, 'GET', '/health'],
       [api, 'GET', '/health/database'],
@@ -174,6 +172,8 @@ describe('the OpenAPI document', () => {
   it('states the same limits for a new segment that the API enforces', async () => {
     const schema = contract.document.components.schemas.SegmentoCreate;
     for (const [field, rules] of Object.entries(schema.properties)) {
+      // The server-owned fields take any value, which is ignored.
+      if (rules.type === undefined) continue;
       const cases = [];
       if (rules.maxLength !== undefined) {
         cases.push(['x'.repeat(rules.maxLength), 201], ['x'.repeat(rules.maxLength + 1), 422]);

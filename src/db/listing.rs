@@ -97,11 +97,12 @@ fn page_statement(query: &ListQuery) -> Statement<'_> {
 /// The rows the filters keep, with `distance_m` when the list is `near` a point.
 fn matches<'a>(statement: &mut Statement<'a>, filter: &'a Filter) -> String {
     let mut conditions = Vec::new();
-    if let Some(pattern) = &filter.search {
-        let pattern = statement.bind(Param::Text(Some(pattern)));
+    if let Some(text) = &filter.search {
+        // instr, not LIKE: no wildcards to escape, and no limit on the pattern's length.
+        let text = statement.bind(Param::Text(Some(text)));
         conditions.push(format!(
-            "(nombre LIKE {pattern} ESCAPE '\\' OR descripcion LIKE {pattern} ESCAPE '\\' \
-             OR ubicacion LIKE {pattern} ESCAPE '\\')"
+            "(instr(lower(nombre), {text}) > 0 OR instr(lower(descripcion), {text}) > 0 \
+             OR instr(lower(ubicacion), {text}) > 0)"
         ));
     }
     if let Some(ubicacion) = &filter.ubicacion {

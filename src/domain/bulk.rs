@@ -166,6 +166,15 @@ fn feature_fields(feature: Value) -> Result<Map<String, Value>, (Vec<LocItem>, E
         let actual = coordinates.len();
         return Err((coordinates_at(), ErrorKind::TooLong { max: 3, actual }));
     }
+    // An altitude is ignored, but RFC 7946 makes it a number like the others.
+    if coordinates
+        .get(2)
+        .is_some_and(|altitude| !altitude.is_number())
+    {
+        let mut at = coordinates_at();
+        at.push(LocItem::Index(2));
+        return Err((at, ErrorKind::NumberType));
+    }
     let mut fields = match feature.remove("properties") {
         Some(Value::Object(properties)) => properties,
         Some(Value::Null) | None => Map::new(),
@@ -593,6 +602,9 @@ mod properties {
             None => return Some((at, "missing")),
             Some(Value::Array(position)) if position.len() < 2 => return Some((at, "too_short")),
             Some(Value::Array(position)) if position.len() > 3 => return Some((at, "too_long")),
+            Some(Value::Array(position)) if position.get(2).is_some_and(|a| !a.is_number()) => {
+                return Some((json!(["geometry", "coordinates", 2]), "float_type"))
+            }
             Some(Value::Array(_)) => {}
             Some(_) => return Some((at, "list_type")),
         }

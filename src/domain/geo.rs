@@ -50,12 +50,9 @@ impl GeoBox {
     /// `minLon,minLat,maxLon,maxLat`, as the `bbox` parameter gives it.
     pub fn parse(raw: &str) -> Result<Self, ErrorKind> {
         let [min_lon, min_lat, max_lon, max_lat] = numbers(raw, "minLon,minLat,maxLon,maxLat")?;
+        // A south above the north is a box that holds nothing, not an error: every four
+        // coordinates on the globe have a meaning.
         let (min_lat, max_lat) = (latitude(min_lat)?, latitude(max_lat)?);
-        if min_lat > max_lat {
-            return Err(ErrorKind::value_error(
-                "the southern latitude (2nd value) must not exceed the northern (4th)",
-            ));
-        }
         Ok(Self {
             min_lon: longitude(min_lon)?,
             min_lat,
@@ -266,8 +263,11 @@ mod tests {
     }
 
     #[test]
-    fn a_bbox_with_its_south_above_its_north_is_rejected() {
-        assert!(reason(GeoBox::parse("0,10,1,5").unwrap_err()).contains("southern"));
+    fn a_bbox_with_its_south_above_its_north_holds_nothing() {
+        let empty = GeoBox::parse("0,10,1,5").unwrap();
+
+        assert!(!empty.contains(point(0.5, 7.0)));
+        assert!(!empty.contains(point(0.5, 10.0)));
     }
 
     #[test]

@@ -34,24 +34,30 @@ pub struct IdempotencyKey(String);
 
 impl IdempotencyKey {
     /// Reads the header; the draft sends the key as an RFC 8941 string (`"abc"`), Stripe
-    /// bare (`abc`): both name the same key.
+    /// bare (`abc`): both name the same key. A quoted value whose inside is not a valid
+    /// key (`""`) is taken bare, quotes included.
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        let key = raw
+        let unquoted = raw
             .strip_prefix('"')
             .and_then(|rest| rest.strip_suffix('"'))
-            .unwrap_or(raw);
-        let reject =
-            |reason: &'static str| FieldError::header(HEADER, ErrorKind::value_error(reason));
+            .filter(|inner| Self::check(inner).is_ok());
+        let key = unquoted.unwrap_or(raw);
+        Self::check(key)
+            .map(|()| Self(key.to_owned()))
+            .map_err(|reason| FieldError::header(HEADER, ErrorKind::value_error(reason)))
+    }
+
+    fn check(key: &str) -> Result<(), &'static str> {
         if key.is_empty() || key.len() > MAX_KEY_CHARS {
-            return Err(reject("the key must have 1 to 255 characters"));
+            return Err("the key must have 1 to 255 characters");
         }
         if !key.bytes().all(|byte| (b' '..=b'~').contains(&byte)) {
-            return Err(reject("the key must be printable ASCII"));
+            return Err("the key must be printable ASCII");
         }
         if key.trim().is_empty() {
-            return Err(reject("the key must not be blank"));
+            return Err("the key must not be blank");
         }
-        Ok(Self(key.to_owned()))
+        Ok(())
     }
 
     pub fn as_str(&self) -> &str {
@@ -212,8 +218,14 @@ mod tests {
     }
 
     #[test]
+    fn quotes_around_nothing_valid_are_part_of_a_bare_key() {
+        assert_eq!(IdempotencyKey::parse("\"\"").unwrap().as_str(), "\"\"");
+        assert_eq!(IdempotencyKey::parse("\"  \"").unwrap().as_str(), "\"  \"");
+    }
+
+    #[test]
     fn an_empty_long_blank_or_non_ascii_key_is_refused_on_its_header() {
-        for raw in ["", "\"\"", &"k".repeat(256), "   ", "tab\there", "ñandú"] {
+        for raw in ["", &"k".repeat(256), "   ", "tab\there", "ñandú", "\"ñ\""] {
             let error = IdempotencyKey::parse(raw).unwrap_err();
             let value = serde_json::to_value(&error).unwrap();
             assert_eq!(
@@ -350,9 +362,11 @@ mod properties {
     }
 
     /// What the header names: the text between the quotes of a quoted string, else all of it.
+    /// The key a header names: the inside of quotes when that is a valid key, else all.
     fn unquoted(raw: &str) -> &str {
         raw.strip_prefix('"')
             .and_then(|rest| rest.strip_suffix('"'))
+            .filter(|inner| valid_key(inner))
             .unwrap_or(raw)
     }
 

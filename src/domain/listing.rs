@@ -16,9 +16,8 @@ use super::geo::{GeoBox, Near, Point};
 use super::pagination::Page;
 use super::segmento::Segmento;
 
-/// D1 refuses `LIKE` patterns longer than this many bytes (SQLite's
-/// `SQLITE_MAX_LIKE_PATTERN_LENGTH` as D1 sets it).
-pub const LIKE_PATTERN_MAX_BYTES: usize = 50;
+/// Longest `q`, in characters: as long as the longest `nombre` or `ubicacion`.
+pub const Q_MAX_CHARS: usize = 200;
 
 /// The query string of `GET /api/v1/segmentos` as sent: text until [`Self::parse`] reads
 /// it. Unknown parameters are ignored, as the FastAPI server did.
@@ -26,9 +25,9 @@ pub const LIKE_PATTERN_MAX_BYTES: usize = 50;
 #[cfg_attr(test, derive(utoipa::IntoParams))]
 #[cfg_attr(test, into_params(parameter_in = Query))]
 pub struct ListParams {
-    /// Case-insensitive (ASCII) substring of `nombre`, `descripcion` or `ubicacion`. At most
-    /// 48 bytes of UTF-8, where `%`, `_` and `\` count twice (D1's 50-byte LIKE limit); no
-    /// NUL character.
+    /// Case-insensitive (ASCII) substring of `nombre`, `descripcion` or `ubicacion`, taken
+    /// literally (`%` and `_` are not wildcards): at most 200 characters, no NUL.
+    #[cfg_attr(test, param(max_length = 200, pattern = "^[^\\u0000]*$"))]
     q: Option<String>,
     /// Exact `ubicacion`.
     ubicacion: Option<String>,
@@ -45,25 +44,30 @@ pub struct ListParams {
     #[cfg_attr(test, param(format = DateTime))]
     updated_before: Option<String>,
     /// Comma list of `id_segmento`, `nombre`, `created_at`, `updated_at` (and `distance_m`
-    /// with `near`), each optionally prefixed with `-` for descending. Default: newest
-    /// first (`-id_segmento`), or nearest first with `near`.
-    #[cfg_attr(test, param(example = "-created_at,nombre"))]
+    /// with `near`; ignored without it), each optionally prefixed with `-` for descending;
+    /// a field listed again is ignored. Default: newest first (`-id_segmento`), or nearest
+    /// first with `near`.
+    #[cfg_attr(test, param(style = Form, explode = false, min_items = 1,
+        value_type = Option<Vec<SortName>>, example = "-created_at,nombre"))]
     sort: Option<String>,
     /// `minLon,minLat,maxLon,maxLat` in degrees (CRS84). `minLon > maxLon` is a box that
-    /// crosses the antimeridian.
-    #[cfg_attr(test, param(example = "-64.3,-31.5,-64.1,-31.3"))]
+    /// crosses the antimeridian; `minLat > maxLat` is a box that holds nothing.
+    #[cfg_attr(test, param(style = Form, explode = false, min_items = 4, max_items = 4,
+        value_type = Option<Vec<f64>>, example = "-64.3,-31.5,-64.1,-31.3"))]
     bbox: Option<String>,
     /// `lon,lat`: only segments within `radius_m` of this point, nearest first, each with
-    /// its `distance_m`. Requires `radius_m`.
-    #[cfg_attr(test, param(example = "-64.18,-31.41"))]
+    /// its `distance_m`.
+    #[cfg_attr(test, param(style = Form, explode = false, min_items = 2, max_items = 2,
+        value_type = Option<Vec<f64>>, example = "-64.18,-31.41"))]
     near: Option<String>,
-    /// Great-circle radius around `near`, in metres: more than 0, at most 1,000,000.
-    #[cfg_attr(test, param(value_type = Option<f64>))]
+    /// Great-circle radius around `near`, in metres: more than 0, at most 1,000,000
+    /// (the default). Ignored without `near`.
+    #[cfg_attr(test, param(value_type = Option<f64>, exclusive_minimum = 0, maximum = 1000000))]
     radius_m: Option<String>,
     /// Opaque position from the `rel="next"` link of a previous page of the same order.
     cursor: Option<String>,
     /// Rows to skip (offset paging, kept for existing clients; `cursor` scales better).
-    #[cfg_attr(test, param(value_type = Option<u64>, minimum = 0))]
+    #[cfg_attr(test, param(value_type = Option<u64>, minimum = 0, maximum = 9007199254740991_u64))]
     skip: Option<String>,
     /// Page size, 0 to 1000 (default 100). 0 returns only the count.
     #[cfg_attr(test, param(value_type = Option<u16>, minimum = 0, maximum = 1000))]
@@ -96,7 +100,7 @@ impl ListParams {
     /// The valid query, or one error per bad parameter.
     pub fn parse(self) -> Result<ListQuery, Vec<FieldError>> {
         let mut problems = Problems::default();
-        let search = problems.read("q", &self.q, like_pattern);
+        let search = problems.read("q", &self.q, search_text);
         let created_after = problems.read("created_after", &self.created_after, after);
         let created_before = problems.read("created_before", &self.created_before, before);
         let updated_after = problems.read("updated_after", &self.updated_after, after);
@@ -105,16 +109,15 @@ impl ListParams {
             [created_after, created_before, updated_after, updated_before].map(Option::flatten);
         let bbox = problems.read("bbox", &self.bbox, GeoBox::parse);
         let center = problems.read("near", &self.near, Point::parse);
-        let radius = problems.read("radius_m", &self.radius_m, Near::radius);
-        let near = match (&self.near, &self.radius_m, center, radius) {
-            (Some(_), None, ..) => problems.reject("radius_m", ErrorKind::Missing),
-            (None, Some(_), ..) => problems.reject(
-                "radius_m",
-                ErrorKind::value_error("radius_m applies only with near"),
-            ),
-            (.., Some(center), Some(radius)) => {
-                problems.check("radius_m", Near::new(center, radius))
-            }
+        // A radius is checked even without `near`, which makes it irrelevant.
+        let radius = problems.read("radius_m", &self.radius_m, |raw| {
+            Near::new(Point { lon: 0.0, lat: 0.0 }, Near::radius(raw)?).map(|near| near.radius_m())
+        });
+        // Every combination of parameters has a meaning (OpenAPI cannot say "both or
+        // neither"): `near` alone searches the largest radius; `radius_m` alone is ignored.
+        let near = match (center, &self.radius_m, radius) {
+            (Some(center), None, _) => Near::new(center, Near::MAX_RADIUS_M).ok(),
+            (Some(center), Some(_), Some(radius)) => Near::new(center, radius).ok(),
             _ => None,
         };
         let sort = problems.check(
@@ -193,7 +196,7 @@ pub struct ListQuery {
 /// Which segments a list holds. Every condition must hold.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Filter {
-    /// A `LIKE` pattern (`%text%`, wildcards escaped with `\`) for `q`.
+    /// `q` in ASCII lower case: a substring to find.
     pub search: Option<String>,
     pub ubicacion: Option<String>,
     /// Instants as stored (RFC 3339 UTC, milliseconds), so they compare as text.
@@ -205,29 +208,20 @@ pub struct Filter {
     pub near: Option<Near>,
 }
 
-/// `q` as a substring `LIKE` pattern, within D1's pattern limit.
-fn like_pattern(q: &str) -> Result<String, ErrorKind> {
-    // SQLite's LIKE reads its pattern as C text: a NUL would end it there, and "a\0b"
+/// `q` as the text to find, in ASCII lower case (the search folds ASCII case only, as
+/// SQLite's `lower()` does).
+fn search_text(q: &str) -> Result<String, ErrorKind> {
+    // SQLite functions read text as C strings: a NUL would end it there, and "a\0b"
     // would search for "a" (and "\0" for everything).
     if q.contains('\0') {
         return Err(ErrorKind::value_error("q must not contain a NUL character"));
     }
-    let mut pattern = String::with_capacity(q.len() + 2);
-    pattern.push('%');
-    for c in q.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
+    if q.chars().count() > Q_MAX_CHARS {
+        return Err(ErrorKind::StringTooLong {
+            max: Q_MAX_CHARS as u64,
+        });
     }
-    pattern.push('%');
-    if pattern.len() > LIKE_PATTERN_MAX_BYTES {
-        return Err(ErrorKind::value_error(format!(
-            "q is too long: at most {} bytes of UTF-8, where %, _ and \\ count twice",
-            LIKE_PATTERN_MAX_BYTES - 2
-        )));
-    }
-    Ok(pattern)
+    Ok(q.to_ascii_lowercase())
 }
 
 /// Which way an instant finer than a millisecond moves to meet the stored precision, so
@@ -301,6 +295,33 @@ fn instant(raw: &str, rounding: Rounding) -> Result<Stored, ErrorKind> {
         0..=9999 => Stored::Within(rounded.to_rfc3339_opts(SecondsFormat::Millis, true)),
         _ => Stored::Later,
     })
+}
+
+/// The words of `sort`, for the OpenAPI document.
+#[cfg(test)]
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub enum SortName {
+    #[schema(rename = "id_segmento")]
+    IdSegmento,
+    #[schema(rename = "-id_segmento")]
+    IdSegmentoDescending,
+    #[schema(rename = "nombre")]
+    Nombre,
+    #[schema(rename = "-nombre")]
+    NombreDescending,
+    #[schema(rename = "created_at")]
+    CreatedAt,
+    #[schema(rename = "-created_at")]
+    CreatedAtDescending,
+    #[schema(rename = "updated_at")]
+    UpdatedAt,
+    #[schema(rename = "-updated_at")]
+    UpdatedAtDescending,
+    #[schema(rename = "distance_m")]
+    DistanceM,
+    #[schema(rename = "-distance_m")]
+    DistanceMDescending,
 }
 
 /// A field the list can be ordered by.
@@ -396,13 +417,16 @@ impl Sort {
                 .into_iter()
                 .find(|field| field.name() == name)
                 .ok_or_else(|| unknown_sort_field(item))?;
-            if field == SortField::DistanceM && !near {
-                return Err(ErrorKind::value_error("distance_m applies only with near"));
+            // Without `near` there is no distance; a field listed again is already in
+            // the order. Both are ignored, so that every list of fields has a meaning.
+            let ignored = (field == SortField::DistanceM && !near)
+                || keys.iter().any(|key| key.field == field);
+            if !ignored {
+                keys.push(SortKey { field, descending });
             }
-            if keys.iter().any(|key| key.field == field) {
-                return Err(ErrorKind::value_error(format!("'{name}' is listed twice")));
-            }
-            keys.push(SortKey { field, descending });
+        }
+        if keys.is_empty() {
+            return Self::parse(None, near);
         }
         Ok(Self::with_tie_break(keys))
     }
@@ -691,34 +715,25 @@ mod tests {
     }
 
     #[test]
-    fn q_becomes_a_substring_pattern_with_its_wildcards_escaped() {
-        let filter = query(&[("q", r"50%_off\")]).unwrap().filter;
+    fn q_is_searched_for_as_it_is_in_ascii_lower_case() {
+        let filter = query(&[("q", r"50%_OFF\ Ñ")]).unwrap().filter;
 
-        assert_eq!(filter.search.as_deref(), Some(r"%50\%\_off\\%"));
+        assert_eq!(filter.search.as_deref(), Some(r"50%_off\ Ñ"));
     }
 
     #[test]
-    fn a_q_of_48_bytes_fits_the_like_limit_and_49_does_not() {
-        assert!(query(&[("q", &"a".repeat(48))]).is_ok());
+    fn a_q_of_200_characters_is_searched_and_201_is_too_long() {
+        assert!(query(&[("q", &"ó".repeat(200))]).is_ok());
 
         assert_eq!(
-            problems(&[("q", &"a".repeat(49))]),
-            [("q".into(), "value_error")]
+            problems(&[("q", &"a".repeat(201))]),
+            [("q".into(), "string_too_long")]
         );
     }
 
     #[test]
-    fn escaped_and_multibyte_characters_count_their_bytes_against_the_limit() {
-        assert_eq!(
-            problems(&[("q", &"%".repeat(25))]),
-            [("q".into(), "value_error")]
-        );
-        // "ó" is two bytes: 24 of them are 48 bytes.
-        assert!(query(&[("q", &"ó".repeat(24))]).is_ok());
-        assert_eq!(
-            problems(&[("q", &"ó".repeat(25))]),
-            [("q".into(), "value_error")]
-        );
+    fn wildcards_in_q_are_plain_characters() {
+        assert!(query(&[("q", &"%".repeat(200))]).is_ok());
     }
 
     #[test]
@@ -830,15 +845,8 @@ mod tests {
     }
 
     #[test]
-    fn an_unknown_a_repeated_or_an_empty_sort_field_is_rejected() {
-        for raw in [
-            "longitud",
-            "nombre,nombre",
-            "nombre,",
-            "",
-            "--nombre",
-            "distance_m",
-        ] {
+    fn an_unknown_or_an_empty_sort_field_is_rejected() {
+        for raw in ["longitud", "nombre,", "", "--nombre"] {
             assert_eq!(
                 problems(&[("sort", raw)]),
                 [("sort".into(), "value_error")],
@@ -860,14 +868,31 @@ mod tests {
     }
 
     #[test]
-    fn near_needs_a_radius_and_a_radius_needs_near() {
+    fn near_alone_searches_the_largest_radius_and_a_radius_alone_is_ignored() {
+        let near = query(&[("near", "1,2")]).unwrap().filter.near.unwrap();
+        assert_eq!(near.radius_m(), Near::MAX_RADIUS_M);
+
+        assert_eq!(query(&[("radius_m", "10")]).unwrap().filter.near, None);
+    }
+
+    #[test]
+    fn a_repeated_sort_field_and_distance_without_near_are_ignored() {
+        let names = |raw: &str| {
+            let sort = query(&[("sort", raw)]).unwrap().sort;
+            sort.keys()
+                .iter()
+                .map(|key| (key.descending, key.field.name()))
+                .collect::<Vec<_>>()
+        };
+
         assert_eq!(
-            problems(&[("near", "1,2")]),
-            [("radius_m".into(), "missing")]
+            names("nombre,-nombre"),
+            [(false, "nombre"), (false, "id_segmento")]
         );
+        assert_eq!(names("distance_m"), [(true, "id_segmento")]);
         assert_eq!(
-            problems(&[("radius_m", "10")]),
-            [("radius_m".into(), "value_error")]
+            names("-distance_m,nombre"),
+            [(false, "nombre"), (false, "id_segmento")]
         );
     }
 
@@ -1263,14 +1288,14 @@ mod properties {
                 Ok(query) => {
                     let filter = &query.filter;
                     if let Some(search) = &filter.search {
-                        prop_assert!(search.len() <= LIKE_PATTERN_MAX_BYTES && !search.contains('\0'));
-                        prop_assert!(search.starts_with('%') && search.ends_with('%'));
+                        prop_assert!(search.chars().count() <= Q_MAX_CHARS && !search.contains('\0'));
+                        prop_assert!(!search.bytes().any(|byte| byte.is_ascii_uppercase()));
                     }
                     for bound in [&filter.created_after, &filter.created_before, &filter.updated_after, &filter.updated_before].into_iter().flatten() {
                         prop_assert!((YEAR_0_MS..YEAR_10000_MS).contains(&stored_millis(bound)));
                     }
                     if let Some(bbox) = filter.bbox {
-                        prop_assert!(bbox.min_lat <= bbox.max_lat);
+                        prop_assert!((-90.0..=90.0).contains(&bbox.min_lat) && (-90.0..=90.0).contains(&bbox.max_lat));
                     }
                     if let Some(near) = filter.near {
                         prop_assert!(near.radius_m() > 0.0 && near.radius_m() <= Near::MAX_RADIUS_M);
@@ -1291,7 +1316,7 @@ mod properties {
                     prop_assert!(!errors.is_empty());
                     for name in named(&errors) {
                         prop_assert!(
-                            sent(&name) || (name == "radius_m" && sent("near")),
+                            sent(&name),
                             "{name} named but not sent"
                         );
                     }
@@ -1300,29 +1325,14 @@ mod properties {
         }
 
         #[test]
-        fn q_becomes_an_escaped_pattern_that_unescapes_to_itself_or_is_refused(q in text(48)) {
-            let escaped_bytes: usize = q.chars().map(|c| c.len_utf8() * if matches!(c, '%' | '_' | '\\') { 2 } else { 1 }).sum();
+        fn q_is_searched_as_itself_in_ascii_lower_case_or_refused(q in text(Q_MAX_CHARS)) {
             match query(("q", &q)) {
                 Ok(query) => {
-                    prop_assert!(!q.contains('\0') && escaped_bytes <= LIKE_PATTERN_MAX_BYTES - 2);
-                    let pattern = query.filter.search.expect("a pattern");
-                    let inner = &pattern[1..pattern.len() - 1];
-                    let mut unescaped = String::new();
-                    let mut chars = inner.chars();
-                    while let Some(c) = chars.next() {
-                        if c == '\\' {
-                            let next = chars.next();
-                            prop_assert!(matches!(next, Some('%' | '_' | '\\')), "{pattern}");
-                            unescaped.extend(next);
-                        } else {
-                            prop_assert!(c != '%' && c != '_', "unescaped wildcard in {pattern}");
-                            unescaped.push(c);
-                        }
-                    }
-                    prop_assert_eq!(unescaped, q);
+                    prop_assert!(!q.contains('\0') && q.chars().count() <= Q_MAX_CHARS);
+                    prop_assert_eq!(query.filter.search, Some(q.to_ascii_lowercase()));
                 }
                 Err(errors) => {
-                    prop_assert!(q.contains('\0') || escaped_bytes > LIKE_PATTERN_MAX_BYTES - 2);
+                    prop_assert!(q.contains('\0') || q.chars().count() > Q_MAX_CHARS);
                     prop_assert_eq!(named(&errors), ["q"]);
                 }
             }
@@ -1382,11 +1392,16 @@ mod properties {
                     None => (false, item),
                 })
                 .collect();
-            let valid = items.iter().enumerate().all(|(index, (_, name))| {
-                SORT_NAMES.contains(name)
-                    && (near || *name != "distance_m")
-                    && !items[..index].iter().any(|(_, earlier)| earlier == name)
-            });
+            let valid = items.iter().all(|(_, name)| SORT_NAMES.contains(name));
+            // Kept: each field's first mention, and distance_m only with near.
+            let kept: Vec<(bool, &str)> = items
+                .iter()
+                .enumerate()
+                .filter(|(index, (_, name))| {
+                    (near || *name != "distance_m") && !items[..*index].iter().any(|(_, earlier)| earlier == name)
+                })
+                .map(|(_, item)| *item)
+                .collect();
             let mut pairs = with_near(near);
             pairs.push(("sort".into(), raw.clone()));
             match parse(&pairs) {
@@ -1394,11 +1409,16 @@ mod properties {
                     prop_assert!(valid, "{raw:?} accepted");
                     let keys = query.sort.keys();
                     let listed: Vec<(bool, &str)> = keys.iter().map(|key| (key.descending, key.field.name())).collect();
-                    prop_assert_eq!(&listed[..items.len()], &items[..]);
-                    match &listed[items.len()..] {
-                        [] => prop_assert!(items.iter().any(|(_, name)| *name == "id_segmento")),
-                        [(descending, "id_segmento")] => prop_assert_eq!(*descending, items.last().expect("a field").0),
-                        other => prop_assert!(false, "tie-break {other:?}"),
+                    if kept.is_empty() {
+                        let default: &[(bool, &str)] = if near { &[(false, "distance_m"), (false, "id_segmento")] } else { &[(true, "id_segmento")] };
+                        prop_assert_eq!(&listed[..], default);
+                    } else {
+                        prop_assert_eq!(&listed[..kept.len()], &kept[..]);
+                        match &listed[kept.len()..] {
+                            [] => prop_assert!(kept.iter().any(|(_, name)| *name == "id_segmento")),
+                            [(descending, "id_segmento")] => prop_assert_eq!(*descending, kept.last().expect("a field").0),
+                            other => prop_assert!(false, "tie-break {other:?}"),
+                        }
                     }
                 }
                 Err(errors) => {

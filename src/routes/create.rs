@@ -130,9 +130,7 @@ async fn create(
     segments: Result<Vec<NewSegmento>, ApiError>,
     answer: Answer,
 ) -> Result<Response, ApiError> {
-    let key = req
-        .headers()
-        .get("idempotency-key")?
+    let key = http::header(req, "idempotency-key")?
         .map(|raw| IdempotencyKey::parse(&raw))
         .transpose()
         .map_err(ApiError::from);

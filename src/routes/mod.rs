@@ -244,7 +244,7 @@ async fn segments(
 /// The request's D1 session. Reads go to any replica, or to one at least as new as the
 /// client's bookmark; writes go to the primary. A malformed bookmark is a 422 either way.
 fn session(req: &Request, reads: bool, env: &Env) -> Result<Database, ApiError> {
-    let bookmark = req.headers().get(BOOKMARK_HEADER)?;
+    let bookmark = http::header(req, BOOKMARK_HEADER)?;
     let bookmark = bookmark.as_deref().map(Bookmark::parse).transpose()?;
     let consistency = if reads {
         Consistency::Read

@@ -10,7 +10,9 @@ use crate::domain::listing::Cursor;
 use crate::domain::precondition::{list_etag, segment_etag, WriteConditions};
 use crate::domain::{Format, ListParams, Listed, SegmentoId, SegmentoPayload};
 use crate::error::ApiError;
-use crate::http::{bytes_response, conditional_get, empty_response, json_body, json_response};
+use crate::http::{
+    self, bytes_response, conditional_get, empty_response, json_body, json_response,
+};
 
 pub const COLLECTION_PATH: &str = "/api/v1/segmentos";
 
@@ -54,7 +56,7 @@ pub async fn get(raw_id: &str, req: &Request, db: &Database) -> Result<Response,
     let segmento = db::segmentos::find(db, id)
         .await?
         .ok_or(ApiError::SegmentoNotFound(id.get()))?;
-    let format = Format::negotiate(format, header(req, "accept")?.as_deref());
+    let format = Format::negotiate(format, http::header(req, "accept")?.as_deref());
     let etag = segment_etag(segmento.id_segmento, segmento.version, format);
     let row = Listed::from(segmento);
     let body = match format {
@@ -67,7 +69,7 @@ pub async fn get(raw_id: &str, req: &Request, db: &Database) -> Result<Response,
     Ok(conditional_get(
         response,
         &etag,
-        header(req, "if-none-match")?.as_deref(),
+        http::header(req, "if-none-match")?.as_deref(),
     )?)
 }
 
@@ -115,7 +117,7 @@ pub async fn list(req: &Request, db: &Database) -> Result<Response, ApiError> {
         Some(last) if page.more => Some(next_page(&url, &Cursor::after(last, &query.sort))),
         _ => None,
     };
-    let format = Format::negotiate(query.format, header(req, "accept")?.as_deref());
+    let format = Format::negotiate(query.format, http::header(req, "accept")?.as_deref());
     let body = match format {
         Format::Json => serde_json::to_vec(&page.rows),
         Format::GeoJson => serde_json::to_vec(&FeatureCollection::new(
@@ -137,12 +139,8 @@ pub async fn list(req: &Request, db: &Database) -> Result<Response, ApiError> {
     Ok(conditional_get(
         response,
         &etag,
-        header(req, "if-none-match")?.as_deref(),
+        http::header(req, "if-none-match")?.as_deref(),
     )?)
-}
-
-fn header(req: &Request, name: &str) -> worker::Result<Option<String>> {
-    req.headers().get(name)
 }
 
 /// This list's URL with its position replaced by `cursor`: the same filters, order,
@@ -234,8 +232,8 @@ pub async fn delete(raw_id: &str, req: &Request, db: &Database) -> Result<Respon
 
 /// The request's `If-Match` and `If-None-Match`, for a write to segment `id`.
 fn write_conditions(req: &Request, id: SegmentoId) -> Result<WriteConditions, ApiError> {
-    let if_match = header(req, "if-match")?;
-    let if_none_match = header(req, "if-none-match")?;
+    let if_match = http::header(req, "if-match")?;
+    let if_none_match = http::header(req, "if-none-match")?;
     Ok(WriteConditions::parse(
         id.get(),
         if_match.as_deref(),

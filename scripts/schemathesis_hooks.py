@@ -1,0 +1,44 @@
+"""Schemathesis hooks for RecWay Edge (loaded by scripts/schemathesis.sh).
+
+Two values cannot be generated from a schema, because their validity depends on what the
+server said before, not on their shape. Only cases meant to be valid are changed; cases
+meant to be invalid are sent as generated and must still be refused.
+
+- `cursor` is an opaque position the server issued (the `rel="next"` link). An invented
+  cursor is rightly a 422, so valid cases do not invent one.
+- `If-Match` / `If-None-Match` name entity tags the server issued. A well-formed but
+  invented tag rightly fails the precondition (412), so valid cases send none.
+- `Idempotency-Key` reused with a different body is rightly a 422 (the IETF draft says
+  so), and generated keys are short and collide across unrelated cases. Real clients send
+  a fresh key per request, so valid cases get a unique one.
+"""
+
+import uuid
+
+import schemathesis
+from schemathesis import GenerationMode
+
+
+def _valid(case, location):
+    meta = case.meta
+    if meta is None:
+        return True
+    component = meta.components.get(location)
+    mode = component.mode if component is not None else meta.generation.mode
+    return mode == GenerationMode.POSITIVE
+
+
+@schemathesis.hook
+def before_call(context, case, kwargs):
+    from schemathesis.core.parameters import ParameterLocation
+
+    if case.query and "cursor" in case.query and _valid(case, ParameterLocation.QUERY):
+        del case.query["cursor"]
+    headers = case.headers or {}
+    valid_headers = _valid(case, ParameterLocation.HEADER)
+    for name in list(headers):
+        if name.lower() in ("if-match", "if-none-match") and valid_headers:
+            del headers[name]
+        elif name.lower() == "idempotency-key" and valid_headers:
+            suffix = f"-{uuid.uuid4().hex}"
+            headers[name] = str(headers[name])[: 255 - len(suffix)] + suffix
