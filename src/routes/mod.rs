@@ -349,6 +349,7 @@ mod properties {
                 "/health",
                 "/health/database",
                 "/map",
+                "/metrics",
                 "/api/v1/segmentos",
                 "/api/v1/segmentos/",
                 "/api/v1/segmentos/bulk",
