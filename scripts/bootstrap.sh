@@ -7,6 +7,8 @@
 #                                          from `wrangler`'s build command, which must not
 #                                          reinstall the node_modules it is running from)
 #   bash scripts/bootstrap.sh --browser    Debian's Chromium, for the browser tests
+#   bash scripts/bootstrap.sh --bench      what `npm run bench` needs: wrk (Debian), the
+#                                          Hono peer's npm packages, the FastAPI peer's venv
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -53,20 +55,46 @@ install_rust_toolchain() {
   fi
 }
 
+# Installs Debian packages as root, or through sudo.
+apt_install() {
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@"
+}
+
 # The browser tests drive Debian's Chromium with playwright-core: no browser download.
 install_browser() {
   if [ ! -x /usr/bin/chromium ]; then
     say "installing Debian's chromium (for the browser tests)"
-    local sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo=sudo
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium
+    apt_install chromium
+  fi
+}
+
+# The benchmark's load generator and the two peers it compares RecWay with (bench/peers/).
+install_bench() {
+  if ! command -v wrk > /dev/null || ! command -v taskset > /dev/null; then
+    say "installing Debian's wrk and util-linux (taskset)"
+    apt_install wrk util-linux
+  fi
+  local hono=bench/peers/hono
+  if [ ! -f $hono/node_modules/.package-lock.json ] || [ $hono/package-lock.json -nt $hono/node_modules/.package-lock.json ]; then
+    say "installing the Hono peer's npm packages"
+    npm ci --prefix $hono --no-audit --no-fund
+  fi
+  local venv=build/bench-venv requirements=bench/peers/fastapi/requirements.txt
+  if [ ! -f $venv/requirements.txt ] || ! cmp -s $requirements $venv/requirements.txt; then
+    say "installing the FastAPI peer's Python packages into $venv"
+    python3 -m venv $venv
+    $venv/bin/pip install --quiet --disable-pip-version-check -r $requirements
+    cp $requirements $venv/requirements.txt
   fi
 }
 
 case "${1:-}" in
   --toolchain) install_rust_toolchain ;;
   --browser) install_browser ;;
+  --bench) install_bench ;;
   "") install_npm_packages; install_rust_toolchain ;;
   *) say "unknown option: $1"; exit 2 ;;
 esac

@@ -1,0 +1,183 @@
+// bench/RESULTS.md and its chart (bench/results.svg), from the figures of one run.
+const COLORS = { recway: '#f6821f', hono: '#3178c6', fastapi: '#05998b' };
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+/** Median over the rounds of each figure (peak memory: the highest). */
+export function summarize(runs) {
+  return {
+    rps: median(runs.map((run) => run.rps)),
+    p50: median(runs.map((run) => run.p50)),
+    p99: median(runs.map((run) => run.p99)),
+    cpuMs: median(runs.map((run) => run.cpuMs)),
+    peakMiB: Math.max(...runs.map((run) => run.peakMiB)),
+  };
+}
+
+const fixed = (value, digits) => value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const ratio = (a, b) => `${fixed(a / b, 2)}×`;
+const mark = (ok) => (ok ? '✅' : '❌');
+
+function endpointTable(endpoints, targets, summaries, { peers = true } = {}) {
+  const head = ['Endpoint', 'Server', 'req/s', 'p50 ms', 'p99 ms', 'CPU ms/req', 'peak MiB'];
+  const extra = peers ? ['RecWay ÷ this (req/s)'] : [];
+  const lines = [`| ${[...head, ...extra].join(' | ')} |`, `|${[...head, ...extra].map((_, i) => (i < 2 ? ' --- ' : ' ---: ')).join('|')}|`];
+  for (const endpoint of endpoints) {
+    const ours = summaries[endpoint.key].recway;
+    for (const target of targets) {
+      const s = summaries[endpoint.key][target.key];
+      const cells = [
+        target === targets[0] ? `**${endpoint.label}**` : '',
+        target.label,
+        fixed(s.rps, 0),
+        fixed(s.p50, 2),
+        fixed(s.p99, 2),
+        fixed(s.cpuMs, 3),
+        fixed(s.peakMiB, 1),
+      ];
+      if (peers) cells.push(target.key === 'recway' ? '' : ratio(ours.rps, s.rps));
+      lines.push(`| ${cells.join(' | ')} |`);
+    }
+  }
+  return lines.join('\n');
+}
+
+function targetsTable(endpoints, summaries, p99LimitMs) {
+  const lines = [
+    '| Endpoint | ≥ Hono req/s | ≥ 3 × FastAPI req/s | p99 < 50 ms | CPU/req < 1 ms |',
+    '| --- | :---: | :---: | :---: | :---: |',
+  ];
+  for (const endpoint of endpoints) {
+    const { recway, hono, fastapi } = summaries[endpoint.key];
+    lines.push(
+      `| ${endpoint.label} | ${mark(recway.rps >= hono.rps)} ${ratio(recway.rps, hono.rps)} | ` +
+        `${mark(recway.rps >= 3 * fastapi.rps)} ${ratio(recway.rps, fastapi.rps)} | ` +
+        `${mark(recway.p99 < p99LimitMs)} ${fixed(recway.p99, 1)} | ${mark(recway.cpuMs < 1)} ${fixed(recway.cpuMs, 3)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function coldStartTable(cold, wasm) {
+  const row = (label, samples) => {
+    const listening = samples.map((s) => s.toListening);
+    const first = samples.map((s) => s.toFirstResponse);
+    return `| ${label} | ${fixed(median(listening), 1)} | ${fixed(median(first), 1)} | ${fixed(Math.min(...first), 1)}–${fixed(Math.max(...first), 1)} |`;
+  };
+  const compile = median(wasm.samples.map((s) => s.compile));
+  const instantiate = median(wasm.samples.map((s) => s.instantiate));
+  return [
+    '| Worker | to listening, ms (median) | to first response, ms (median) | first response, range |',
+    '| --- | ---: | ---: | ---: |',
+    row('RecWay (Rust/wasm)', cold.recway),
+    row('Hono + D1 (JS)', cold.hono),
+    row('empty worker (workerd alone)', cold.empty),
+    '',
+    `RecWay's own share of a cold start (median to first response, minus the empty worker's): ` +
+      `**${fixed(median(cold.recway.map((s) => s.toFirstResponse)) - median(cold.empty.map((s) => s.toFirstResponse)), 1)} ms**; ` +
+      `the Hono peer's: **${fixed(median(cold.hono.map((s) => s.toFirstResponse)) - median(cold.empty.map((s) => s.toFirstResponse)), 1)} ms**.`,
+    '',
+    `The wasm module (${wasm.bytes.toLocaleString('en-US')} bytes) in V8 (Node's, median of ${wasm.samples.length}): ` +
+      `compile ${fixed(compile, 2)} ms (lazy: functions are compiled on first call), instantiate ${fixed(instantiate, 2)} ms.`,
+  ].join('\n');
+}
+
+/** A horizontal grouped bar chart, one panel per metric, as SVG. */
+export function chart(endpoints, targets, summaries, panels) {
+  const width = 960;
+  const labelWidth = 150;
+  const barHeight = 14;
+  const groupGap = 10;
+  const panelWidth = (width - labelWidth - 40) / panels.length;
+  const groupHeight = targets.length * barHeight + groupGap;
+  const top = 56;
+  const height = top + endpoints.length * groupHeight + 30;
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="11">`,
+    `<rect width="100%" height="100%" fill="#fff"/>`,
+  ];
+  targets.forEach((target, index) => {
+    const x = labelWidth + index * 200;
+    parts.push(`<rect x="${x}" y="8" width="12" height="12" fill="${COLORS[target.key]}"/>`);
+    parts.push(`<text x="${x + 18}" y="18">${target.label}</text>`);
+  });
+  panels.forEach((panel, panelIndex) => {
+    const left = labelWidth + panelIndex * panelWidth;
+    const max = Math.max(...endpoints.flatMap((e) => targets.map((t) => summaries[e.key][t.key][panel.metric])));
+    parts.push(`<text x="${left}" y="${top - 10}" font-weight="bold">${panel.title}</text>`);
+    endpoints.forEach((endpoint, endpointIndex) => {
+      const groupTop = top + endpointIndex * groupHeight;
+      if (panelIndex === 0) {
+        parts.push(`<text x="${labelWidth - 8}" y="${groupTop + (targets.length * barHeight) / 2 + 4}" text-anchor="end">${endpoint.label}</text>`);
+      }
+      targets.forEach((target, targetIndex) => {
+        const value = summaries[endpoint.key][target.key][panel.metric];
+        const length = Math.max(1, (value / max) * (panelWidth - 70));
+        const y = groupTop + targetIndex * barHeight;
+        parts.push(`<rect x="${left}" y="${y}" width="${length.toFixed(1)}" height="${barHeight - 2}" fill="${COLORS[target.key]}"/>`);
+        parts.push(`<text x="${(left + length + 4).toFixed(1)}" y="${y + barHeight - 4}">${panel.format(value)}</text>`);
+      });
+    });
+  });
+  parts.push('</svg>');
+  return `${parts.join('\n')}\n`;
+}
+
+export const CHART_PANELS = [
+  { title: 'Requests per second (more is better)', metric: 'rps', format: (v) => fixed(v, 0) },
+  { title: 'p99 latency, ms (less is better)', metric: 'p99', format: (v) => fixed(v, 1) },
+  { title: 'CPU ms per request (less is better)', metric: 'cpuMs', format: (v) => fixed(v, 3) },
+];
+
+export function markdown({ meta, endpoints, direct, viaWranglerDev, cold, wasm }) {
+  const sections = [
+    '# RecWay Edge: benchmark results',
+    '',
+    `Generated by \`${meta.command}\` on ${meta.date}. Every figure below comes from that run; ` +
+      'run the command again to reproduce them (figures move with the machine and its load).',
+    '',
+    '## Setup',
+    '',
+    `- Machine: ${meta.machine}.`,
+    `- Versions: ${meta.versions}.`,
+    `- Data: the same ${meta.segments.toLocaleString('en-US')} seeded segments in every server ` +
+      '(`bench/lib/dataset.mjs`), the same migrations (`migrations/`), so the same indexes.',
+    `- Load: wrk, ${meta.connections} connections, ${meta.duration} s per run after a ${meta.warmup} s warm-up, ` +
+      `${meta.rounds} rounds interleaved (RecWay, Hono, FastAPI, RecWay, …); each figure is the median of the rounds ` +
+      '(peak memory: the highest). wrk is pinned to one CPU, the servers to the other.',
+    '- Servers: RecWay and the Hono peer run on workerd\'s own socket (Miniflare, `bench/serve-worker.mjs`: ' +
+      'no `wrangler dev` proxy, no asset router), each with a local D1; CPU and memory are the workerd process\'s, ' +
+      'which runs the worker and its D1. FastAPI runs under uvicorn (uvloop, httptools), one worker process, ' +
+      'SQLite in WAL mode; CPU and memory are that process\'s.',
+    '- Requests: ' + endpoints.map((e) => `${e.label}: \`${e.method} ${e.path}\`${e.body ? ` \`${e.body}\`` : ''}`).join('; ') +
+      ' (`{id}`: a random seeded id, `{n}`: a counter).',
+    '',
+    '## Per endpoint, workerd\'s own socket',
+    '',
+    '![Requests per second, p99 latency and CPU per request, per endpoint and server](results.svg)',
+    '',
+    endpointTable(endpoints, direct.targets, direct.summaries),
+    '',
+    '## Targets',
+    '',
+    targetsTable(endpoints, direct.summaries, 50),
+    '',
+  ];
+  if (viaWranglerDev) {
+    sections.push(
+      '## For reference: through `wrangler dev`',
+      '',
+      '`wrangler dev` puts its own proxy worker (a second workerd) and wrangler\'s Node process in front of the ' +
+        'worker, as developers run it; CPU and memory count all of them.',
+      '',
+      endpointTable(endpoints, viaWranglerDev.targets, viaWranglerDev.summaries, { peers: false }),
+      '',
+    );
+  }
+  sections.push('## Cold start', '', coldStartTable(cold, wasm), '');
+  return sections.join('\n');
+}

@@ -1,0 +1,251 @@
+// `npm run bench`: RecWay side by side with a Hono + D1 Worker and the previous FastAPI +
+// SQLAlchemy server (bench/peers/), on the same seeded data, interleaved, with wrk; then
+// the same through `wrangler dev`, and cold starts. Writes bench/RESULTS.md,
+// bench/results.svg and bench/results.json. Not part of `npm test`.
+//
+//   npm run bench [-- --duration 10 --rounds 3 --connections 16 --segments 10000
+//                     --warmup 2 --cold-starts 10 --skip-wrangler-dev]
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { cpus, totalmem, release } from 'node:os';
+import { join } from 'node:path';
+import { isDeepStrictEqual, parseArgs } from 'node:util';
+
+import { coldStarts, wasmStartup } from './lib/coldstart.mjs';
+import { seedSql, segments } from './lib/dataset.mjs';
+import { cpuSeconds, peakMemoryBytes, resetPeakMemory } from './lib/processes.mjs';
+import { CHART_PANELS, chart, markdown, summarize } from './lib/report.mjs';
+import {
+  LOAD_CPU, WORKERS, buildWorker, copyOf, readWorkerConfig, rootDir, seedD1, seedSqlite,
+  startFastapi, startOnWorkerd, startWranglerDev,
+} from './lib/targets.mjs';
+import { wrk } from './lib/wrk.mjs';
+
+const { values: flags } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '16' },
+    segments: { type: 'string', default: '10000' },
+    'cold-starts': { type: 'string', default: '10' },
+    'skip-wrangler-dev': { type: 'boolean', default: false },
+  },
+});
+const settings = {
+  duration: Number(flags.duration),
+  warmup: Number(flags.warmup),
+  rounds: Number(flags.rounds),
+  connections: Number(flags.connections),
+  segments: Number(flags.segments),
+  coldStarts: Number(flags['cold-starts']),
+};
+
+const SEGMENTOS = '/api/v1/segmentos';
+/** What is measured, in this order. Reads first, so that writes never change what they see. */
+const ENDPOINTS = [
+  { key: 'health', label: 'health', method: 'GET', path: '/health' },
+  { key: 'read', label: 'get one', method: 'GET', path: `${SEGMENTOS}/{id}` },
+  { key: 'list', label: 'list 100', method: 'GET', path: `${SEGMENTOS}?limit=100` },
+  { key: 'bbox', label: 'list in bbox', method: 'GET', path: `${SEGMENTOS}?bbox=-64.3,-31.5,-64.1,-31.3` },
+  { key: 'near', label: 'near, 10 km', method: 'GET', path: `${SEGMENTOS}?near=-64.1811,-31.4135&radius_m=10000` },
+  {
+    key: 'create',
+    label: 'create',
+    method: 'POST',
+    path: SEGMENTOS,
+    body: '{"nombre":"Bench {n}","descripcion":"Medido","longitud":-64.1811,"latitud":-31.4135,"ubicacion":"Córdoba"}',
+  },
+  { key: 'update', label: 'update', method: 'PUT', path: `${SEGMENTOS}/{id}`, body: '{"descripcion":"Bench {n}"}' },
+];
+
+const scratch = join(rootDir, 'build/bench');
+const log = (message) => process.stderr.write(`bench: ${message}\n`);
+
+/** Builds both workers and seeds one pristine copy of the data per server kind. */
+async function prepare() {
+  log('building RecWay (release) and the Hono peer');
+  await mkdir(scratch, { recursive: true });
+  const bundles = { recway: join(scratch, 'recway'), hono: join(scratch, 'hono') };
+  for (const [name, dir] of Object.entries(bundles)) await buildWorker(WORKERS[name], dir);
+
+  log(`seeding ${settings.segments} segments`);
+  const seedFile = join(scratch, 'seed.sql');
+  await writeFile(seedFile, seedSql(segments(settings.segments)));
+  const seeded = { recway: join(scratch, 'd1-recway'), hono: join(scratch, 'd1-hono'), fastapi: join(scratch, 'fastapi.sqlite') };
+  for (const name of ['recway', 'hono']) {
+    await rm(seeded[name], { recursive: true, force: true });
+    await seedD1(WORKERS[name], seeded[name], seedFile);
+  }
+  await seedSqlite(seeded.fastapi, seedFile);
+  return { bundles, seeded };
+}
+
+/** The concrete request of an endpoint for the parity check. */
+const concrete = (endpoint) => ({
+  path: endpoint.path.replace('{id}', '42'),
+  init: endpoint.body
+    ? { method: endpoint.method, headers: { 'content-type': 'application/json' }, body: endpoint.body.replace('{n}', 'parity') }
+    : { method: endpoint.method },
+});
+
+/**
+ * Every server must give the same answer before its speed means anything: the same
+ * status, and for reads the same JSON; for writes the same fields.
+ */
+async function checkParity(running) {
+  for (const endpoint of ENDPOINTS) {
+    const { path, init } = concrete(endpoint);
+    const answers = [];
+    for (const target of running) {
+      const response = await fetch(new URL(path, target.server.url), init);
+      answers.push({ target, status: response.status, body: await response.json() });
+    }
+    const [reference, ...others] = answers;
+    if (reference.status >= 300) throw new Error(`parity: ${endpoint.label} answered ${reference.status} on ${reference.target.label}`);
+    for (const other of others) {
+      const same =
+        other.status === reference.status &&
+        (endpoint.method === 'GET'
+          ? isDeepStrictEqual(other.body, reference.body)
+          : isDeepStrictEqual(Object.keys(other.body), Object.keys(reference.body)));
+      if (!same) {
+        throw new Error(
+          `parity: ${endpoint.label} differs between ${reference.target.label} (${reference.status}) and ` +
+            `${other.target.label} (${other.status}):\n${JSON.stringify(reference.body).slice(0, 400)}\n${JSON.stringify(other.body).slice(0, 400)}`,
+        );
+      }
+    }
+  }
+}
+
+/** One measured run of `endpoint` against a running target. */
+async function measure(target, endpoint, seconds) {
+  const pids = target.server.pids();
+  resetPeakMemory(pids);
+  const cpuBefore = cpuSeconds(pids);
+  const result = await wrk({
+    url: target.server.url, endpoint, seconds, connections: settings.connections, ids: settings.segments, cpu: LOAD_CPU,
+  });
+  const cpuUsed = cpuSeconds(pids) - cpuBefore;
+  const errors = Object.values(result.errors).reduce((sum, count) => sum + count, 0);
+  return {
+    rps: result.requests / (result.duration_us / 1e6),
+    p50: result.p50_us / 1000,
+    p99: result.p99_us / 1000,
+    cpuMs: (cpuUsed * 1000) / result.requests,
+    peakMiB: peakMemoryBytes(pids) / 2 ** 20,
+    requests: result.requests,
+    errors,
+  };
+}
+
+/** Starts `targets`, checks they agree, then measures every endpoint on each, interleaved. */
+async function measureSuite(name, targets) {
+  const running = [];
+  try {
+    for (const target of targets) {
+      log(`${name}: starting ${target.label}`);
+      running.push({ ...target, server: await target.start() });
+    }
+    await checkParity(running);
+    const runs = {};
+    for (const endpoint of ENDPOINTS) {
+      runs[endpoint.key] = Object.fromEntries(running.map((target) => [target.key, []]));
+      for (const target of running) await measure(target, endpoint, settings.warmup);
+      for (let round = 1; round <= settings.rounds; round += 1) {
+        for (const target of running) {
+          const run = await measure(target, endpoint, settings.duration);
+          runs[endpoint.key][target.key].push(run);
+          log(`${name}: ${endpoint.label} round ${round} ${target.label}: ${run.rps.toFixed(0)} req/s, ` +
+            `p99 ${run.p99.toFixed(1)} ms, ${run.cpuMs.toFixed(3)} CPU ms/req${run.errors ? `, ${run.errors} ERRORS` : ''}`);
+        }
+      }
+    }
+    const summaries = Object.fromEntries(
+      Object.entries(runs).map(([key, byTarget]) => [key, Object.fromEntries(Object.entries(byTarget).map(([t, r]) => [t, summarize(r)]))]),
+    );
+    const targetsInfo = running.map(({ key, label }) => ({ key, label }));
+    return { targets: targetsInfo, runs, summaries };
+  } finally {
+    for (const target of running) await target.server.stop();
+  }
+}
+
+const version = (command, args) => {
+  try {
+    return execFileSync(command, args, { encoding: 'utf8' }).trim().split('\n')[0];
+  } catch {
+    return 'unknown';
+  }
+};
+const packageVersion = (dir) => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version;
+
+function metadata() {
+  const python = join(rootDir, 'build/bench-venv/bin/python');
+  const pythonPackages = version(python, [
+    '-c',
+    'import sys, fastapi, pydantic, sqlalchemy, uvicorn, sqlite3; print(f"Python {sys.version.split()[0]}, FastAPI {fastapi.__version__}, Pydantic {pydantic.VERSION}, SQLAlchemy {sqlalchemy.__version__}, uvicorn {uvicorn.__version__}, SQLite {sqlite3.sqlite_version}")',
+  ]);
+  const modules = join(rootDir, 'node_modules');
+  const extra = process.argv.slice(2);
+  return {
+    date: new Date().toISOString(),
+    command: `npm run bench${extra.length ? ` -- ${extra.join(' ')}` : ''}`,
+    machine: `${cpus().length} × ${cpus()[0].model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${release()}`,
+    versions: [
+      `${version('rustc', ['--version'])}`,
+      `Node ${process.versions.node}`,
+      `wrangler ${packageVersion(join(modules, 'wrangler'))}`,
+      `miniflare ${packageVersion(join(modules, 'miniflare'))}`,
+      `workerd ${packageVersion(join(modules, 'workerd'))}`,
+      `Hono ${packageVersion(join(rootDir, 'bench/peers/hono/node_modules/hono'))}`,
+      pythonPackages,
+      version('wrk', ['--version']).replace(/ Copyright.*/, '').replace(/ \[.*\]/, ''),
+    ].join(', '),
+    ...settings,
+  };
+}
+
+async function main() {
+  const { bundles, seeded } = await prepare();
+  const runDir = (name) => join(scratch, `run-${name}`);
+
+  const direct = await measureSuite('workerd', [
+    { key: 'recway', label: 'RecWay (Rust/wasm)', start: async () => startOnWorkerd(WORKERS.recway, bundles.recway, await copyOf(seeded.recway, runDir('recway'))) },
+    { key: 'hono', label: 'Hono + D1 (JS)', start: async () => startOnWorkerd(WORKERS.hono, bundles.hono, await copyOf(seeded.hono, runDir('hono'))) },
+    { key: 'fastapi', label: 'FastAPI + SQLAlchemy', start: async () => startFastapi(await copyOf(seeded.fastapi, runDir('fastapi.sqlite'))) },
+  ]);
+  const viaWranglerDev = flags['skip-wrangler-dev']
+    ? null
+    : await measureSuite('wrangler dev', [
+        { key: 'recway', label: 'RecWay (Rust/wasm)', start: async () => startWranglerDev(WORKERS.recway, await copyOf(seeded.recway, runDir('dev-recway'))) },
+        { key: 'hono', label: 'Hono + D1 (JS)', start: async () => startWranglerDev(WORKERS.hono, await copyOf(seeded.hono, runDir('dev-hono'))) },
+      ]);
+
+  log(`cold starts (${settings.coldStarts} each)`);
+  const workerOptions = async (name) => {
+    const { compatibilityDate, databaseId, vars } = readWorkerConfig(WORKERS[name]);
+    return { bundleDir: bundles[name], compatibilityDate, vars, database: { id: databaseId, persistDir: await copyOf(seeded[name], runDir(`cold-${name}`)) } };
+  };
+  const cold = await coldStarts({ recway: await workerOptions('recway'), hono: await workerOptions('hono') }, settings.coldStarts, scratch);
+  const wasm = await wasmStartup(bundles.recway, 20);
+
+  const meta = metadata();
+  const results = { meta, endpoints: ENDPOINTS, direct, viaWranglerDev, cold, wasm };
+  const benchDir = join(rootDir, 'bench');
+  await writeFile(join(benchDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(join(benchDir, 'results.svg'), chart(ENDPOINTS, direct.targets, direct.summaries, CHART_PANELS));
+  await writeFile(join(benchDir, 'RESULTS.md'), markdown(results));
+  log('wrote bench/RESULTS.md, bench/results.svg and bench/results.json');
+
+  const failed = [direct, viaWranglerDev].filter(Boolean).flatMap((suite) =>
+    Object.values(suite.runs).flatMap((byTarget) => Object.values(byTarget).flat().filter((run) => run.errors > 0)));
+  if (failed.length) {
+    log(`${failed.length} runs had failed requests (non-2xx or socket errors): the figures are not valid`);
+    process.exit(1);
+  }
+}
+
+await main();
