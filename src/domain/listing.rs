@@ -623,7 +623,7 @@ fn accepted(accept: &str, media: &str) -> Option<(Specificity, f32)> {
 }
 
 /// A row of a list: the segment, and its distance when the list is `near` a point.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(test, derive(utoipa::ToSchema), schema(as = SegmentoListItem))]
 pub struct Listed {
     #[serde(flatten)]
