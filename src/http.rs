@@ -130,6 +130,37 @@ pub fn method(req: &Request) -> Option<Method> {
     parse_method(&req.inner().method())
 }
 
+/// The request's URL as the runtime serialized it (WHATWG URL: absolute, normalized).
+///
+/// Read as text, not as `worker::Url`: parsing it again with the `url` crate cost CPU on
+/// every request and brought its IDNA and Unicode tables into the module (about a sixth
+/// of its size); the API needs only the query string and the text itself.
+pub fn url(req: &Request) -> String {
+    req.inner().url()
+}
+
+/// The `name=value` pairs of a URL's query string, decoded as HTML forms encode them
+/// (`+` is a space), as the `url` crate's `query_pairs()` does.
+pub fn query_pairs(url: &str) -> form_urlencoded::Parse<'_> {
+    let query = url
+        .split_once('?')
+        .map_or("", |(_, query)| query.split('#').next().unwrap_or_default());
+    form_urlencoded::parse(query.as_bytes())
+}
+
+/// `url` with its query string replaced by `pairs`.
+pub fn with_query<'a>(url: &str, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let base = url.split(['?', '#']).next().unwrap_or_default();
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish();
+    if query.is_empty() {
+        base.to_owned()
+    } else {
+        format!("{base}?{query}")
+    }
+}
+
 /// A request header the API reads; an empty (or blank) value is no value, as clients
 /// that send `If-Match:` with nothing after it mean.
 pub fn header(req: &Request, name: &str) -> worker::Result<Option<String>> {
@@ -285,6 +316,40 @@ fn json_body_type(content_type: Option<&str>) -> Option<BodyType> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn pairs(url: &str) -> Vec<(String, String)> {
+        query_pairs(url)
+            .map(|(key, value)| (key.into_owned(), value.into_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn query_pairs_are_decoded_as_forms_encode_them() {
+        assert_eq!(
+            pairs("https://x.test/a?q=Av.+Col%C3%B3n&limit=5&flag"),
+            [("q", "Av. Colón"), ("limit", "5"), ("flag", "")].map(|(k, v)| (k.into(), v.into()))
+        );
+    }
+
+    #[test]
+    fn a_url_without_a_query_has_no_pairs_and_a_fragment_is_not_query() {
+        assert!(pairs("https://x.test/a").is_empty());
+        assert!(pairs("https://x.test/a?").is_empty());
+        assert_eq!(
+            pairs("https://x.test/a?b=1#c=2"),
+            [("b".into(), "1".into())]
+        );
+    }
+
+    #[test]
+    fn with_query_replaces_the_query_and_encodes_it() {
+        let url = "https://x.test/api/v1/segmentos?skip=2&q=x";
+        assert_eq!(
+            with_query(url, [("q", "a b&c"), ("cursor", "eyJ9")]),
+            "https://x.test/api/v1/segmentos?q=a+b%26c&cursor=eyJ9"
+        );
+        assert_eq!(with_query(url, []), "https://x.test/api/v1/segmentos");
+    }
 
     #[test]
     fn only_the_exact_methods_the_api_serves_are_methods() {

@@ -25,8 +25,7 @@ use worker::js_sys::{self, Array, JSON};
 use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::wasm_bindgen_futures::JsFuture;
 use worker::{
-    worker_sys, D1Database, D1DatabaseSession, D1PreparedStatement, D1SessionConstraint, Delay,
-    Env,
+    worker_sys, D1Database, D1DatabaseSession, D1PreparedStatement, D1SessionConstraint, Delay, Env,
 };
 
 use crate::domain::consistency::Bookmark;
@@ -232,9 +231,7 @@ async fn batch_as_json(
                 .results()
                 .map_err(js_message)?
                 .unwrap_or_default();
-            JSON::stringify(&rows)
-                .map(String::from)
-                .map_err(js_message)
+            JSON::stringify(&rows).map(String::from).map_err(js_message)
         })
         .collect()
 }

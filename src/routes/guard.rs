@@ -9,6 +9,7 @@ use crate::db::{api_keys, Database};
 use crate::domain::access::{bearer_key, key_hash, ApiKey, Denial, Scope};
 use crate::domain::limits::{check_header, check_query, READ_HEADERS};
 use crate::error::ApiError;
+use crate::http;
 use crate::telemetry;
 
 /// The `wrangler.toml` `[[ratelimits]]` binding. Unbound, nothing is limited.
@@ -22,7 +23,7 @@ pub fn check_bounds(req: &Request) -> Result<(), ApiError> {
             check_header(name, &value)?;
         }
     }
-    check_query(req.url()?.query_pairs())?;
+    check_query(http::query_pairs(&http::url(req)))?;
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 //! `/api/v1/segmentos` and `/api/v1/segmentos/{id}`: read, list, update, delete. (Creates
 //! are in `create.rs`.)
 
-use worker::{Request, Response, Url};
+use worker::{Request, Response};
 
 use crate::db::segmentos::Written;
 use crate::db::{self, Database};
@@ -50,7 +50,7 @@ pub const COLLECTION_PATH: &str = "/api/v1/segmentos";
     )
 ))]
 pub async fn get(raw_id: &str, req: &Request, db: &Database) -> Result<Response, ApiError> {
-    let format = ListParams::from_query(req.url()?.query_pairs()).format();
+    let format = ListParams::from_query(http::query_pairs(&http::url(req))).format();
     let id = SegmentoId::parse(raw_id).map_err(ApiError::from);
     let (id, format) = ApiError::combine(id, format.map_err(ApiError::from))?;
     let segmento = db::segmentos::find(db, id)
@@ -110,8 +110,8 @@ pub async fn get(raw_id: &str, req: &Request, db: &Database) -> Result<Response,
     )
 ))]
 pub async fn list(req: &Request, db: &Database) -> Result<Response, ApiError> {
-    let url = req.url()?;
-    let query = ListParams::from_query(url.query_pairs()).parse()?;
+    let url = http::url(req);
+    let query = ListParams::from_query(http::query_pairs(&url)).parse()?;
     let page = db::listing::list(db, &query).await?;
     let next = match page.rows.last() {
         Some(last) if page.more => Some(next_page(&url, &Cursor::after(last, &query.sort))),
@@ -123,7 +123,7 @@ pub async fn list(req: &Request, db: &Database) -> Result<Response, ApiError> {
         Format::GeoJson => serde_json::to_vec(&FeatureCollection::new(
             &page.rows,
             page.total,
-            url.to_string(),
+            url.clone(),
             next.clone(),
         )),
     }
@@ -145,18 +145,15 @@ pub async fn list(req: &Request, db: &Database) -> Result<Response, ApiError> {
 
 /// This list's URL with its position replaced by `cursor`: the same filters, order,
 /// limit and format. `skip` is dropped, as the cursor already holds the position.
-fn next_page(url: &Url, cursor: &str) -> String {
-    let mut next = url.clone();
-    let kept: Vec<(String, String)> = url
-        .query_pairs()
-        .filter(|(key, _)| key != "cursor" && key != "skip")
-        .map(|(key, value)| (key.into_owned(), value.into_owned()))
-        .collect();
-    next.query_pairs_mut()
-        .clear()
-        .extend_pairs(kept)
-        .append_pair("cursor", cursor);
-    next.to_string()
+fn next_page(url: &str, cursor: &str) -> String {
+    let kept = http::query_pairs(url).filter(|(key, _)| key != "cursor" && key != "skip");
+    let kept: Vec<_> = kept.collect();
+    http::with_query(
+        url,
+        kept.iter()
+            .map(|(key, value)| (key.as_ref(), value.as_ref()))
+            .chain([("cursor", cursor)]),
+    )
 }
 
 /// Update a segment.
