@@ -2,7 +2,8 @@
 # The whole test suite, as `npm test` and CI run it (bootstrap has run before it):
 #   1. style and lints: rustfmt, clippy on the wasm target (and on the native tests);
 #   2. native unit tests: `cargo test` (validation, parsing, error mapping, SQL building);
-#   3. the release build, exactly as deployed (worker-build --release, wasm-opt, bundle);
+#   3. the release build, exactly as deployed (worker-build --release, wasm-opt, bundle),
+#      and its size budget (scripts/size.sh --check);
 #   4. integration tests: the built worker in workerd with a real local D1 (tests/*.test.mjs,
 #      including security, fault-injection, rate-limit and CORS tests), and the browser
 #      tests of /docs and /map in Debian's headless Chromium (tests/browser/);
@@ -29,6 +30,9 @@ cargo test
 step "release build: wrangler deploy --dry-run (runs scripts/build.sh)"
 rm -rf build/dist
 wrangler deploy --dry-run --env "" --outdir build/dist
+
+step "wasm size budget"
+bash scripts/size.sh --check build/dist
 
 step "integration and browser tests (workerd + local D1, Chromium)"
 node --test --test-reporter=spec tests/*.test.mjs tests/browser/*.test.mjs
