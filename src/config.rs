@@ -39,13 +39,16 @@ impl Config {
     }
 }
 
+/// Whether the environment has a binding (or var) of this name.
+pub fn is_bound(env: &Env, name: &str) -> bool {
+    js_sys::Reflect::get(env, &name.into()).is_ok_and(|value| !value.is_undefined())
+}
+
 /// An optional binding (the rate limiter, the analytics dataset): `Ok(None)` when it is not
 /// configured; an error when it is configured but is not what its name promises, so that
 /// a misconfiguration is reported rather than silently skipped.
 pub fn optional_binding<T: EnvBinding>(env: &Env, name: &str) -> Result<Option<T>, String> {
-    let configured =
-        js_sys::Reflect::get(env, &name.into()).is_ok_and(|value| !value.is_undefined());
-    if !configured {
+    if !is_bound(env, name) {
         return Ok(None);
     }
     env.get_binding::<T>(name)

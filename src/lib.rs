@@ -15,9 +15,9 @@ mod openapi;
 mod routes;
 mod telemetry;
 
+use worker::worker_sys::web_sys;
 use worker::{
-    console_log, event, Context, Date, Env, Request, Response, Result, ScheduleContext,
-    ScheduledEvent,
+    console_log, event, Context, Date, Env, Response, Result, ScheduleContext, ScheduledEvent,
 };
 
 use crate::config::Config;
@@ -33,14 +33,18 @@ fn start() {
 }
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+async fn fetch(req: web_sys::Request, env: Env, _ctx: Context) -> Result<Response> {
     let received_ms = Date::now().as_millis();
     telemetry::mark_start(received_ms);
-    let request_id = http::request_id(req.headers().get("x-request-id")?.as_deref());
-    let method = req.inner().method();
-    let path = req.path();
-    let origin = req.headers().get("origin")?;
-    let colo = req.cf().map(|cf| cf.colo());
+    let req = http::Incoming::new(req);
+    let request_id = http::request_id(req.raw_header("x-request-id")?.as_deref());
+    let method = req.method().to_owned();
+    let path = req.path().to_owned();
+    let origin = req.raw_header("origin")?;
+    // Only the analytics data point needs the colo (see `http::Incoming`).
+    let colo = telemetry::writes_analytics(&env)
+        .then(|| req.colo())
+        .flatten();
 
     let config = Config::from_env(&env);
     let handled = match &config {

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use worker::{console_log, AnalyticsEngineDataPointBuilder, AnalyticsEngineDataset, Date, Env};
 
-use crate::config::optional_binding;
+use crate::config::{is_bound, optional_binding};
 
 use crate::domain::metrics::Metrics;
 use crate::http::random_uuid;
@@ -86,6 +86,11 @@ pub fn record(env: &Env, served: &Served<'_>) {
     if let Err(error) = written {
         warn("analytics data point not written", &error.to_string());
     }
+}
+
+/// Whether requests are written to Analytics Engine, which is what needs their colo.
+pub fn writes_analytics(env: &Env) -> bool {
+    is_bound(env, ANALYTICS)
 }
 
 /// A `warn` line about the worker itself (a degraded binding), apart from request lines.

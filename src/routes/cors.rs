@@ -1,31 +1,28 @@
 //! CORS: preflight answers, and the headers that let an allowed origin read a response.
 
-use worker::{Headers, Request, Response, ResponseBuilder};
+use worker::{Headers, Response, ResponseBuilder};
 
 use crate::domain::cors::{
     AllowedOrigins, ALLOWED_REQUEST_HEADERS, EXPOSED_RESPONSE_HEADERS, PREFLIGHT_MAX_AGE_SECONDS,
 };
 use crate::error::ApiError;
+use crate::http::Incoming;
 
 /// `OPTIONS` on a route. A preflight (it names `Access-Control-Request-Method`) from an
 /// allowed origin is a `204` that allows the route's methods and the API's request
 /// headers; from any other origin it is a `403`. A plain `OPTIONS` is a `204` with
 /// `Allow`.
 pub fn preflight(
-    req: &Request,
+    req: &Incoming,
     allow: &'static str,
     origins: &AllowedOrigins,
 ) -> Result<Response, ApiError> {
     let headers = Headers::new();
-    let request_headers = req.headers();
-    if request_headers
-        .get("access-control-request-method")?
-        .is_none()
-    {
+    if req.raw_header("access-control-request-method")?.is_none() {
         headers.set("allow", allow)?;
         return Ok(no_content(headers));
     }
-    let origin = request_headers.get("origin")?.unwrap_or_default();
+    let origin = req.raw_header("origin")?.unwrap_or_default();
     if !origins.allows(&origin) {
         return Err(ApiError::OriginNotAllowed);
     }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use worker::{Date, Request, Response};
+use worker::{Date, Response};
 
 use crate::db::idempotency::{self as keys, Fence};
 use crate::db::{self, Database};
@@ -12,7 +12,7 @@ use crate::domain::input::parse_json;
 use crate::domain::precondition::segment_etag;
 use crate::domain::{bulk, FieldError, Format, NewSegmento, Segmento, SegmentoPayload};
 use crate::error::ApiError;
-use crate::http::{self, BodyType, MAX_BODY_BYTES, MAX_BULK_BODY_BYTES};
+use crate::http::{self, BodyType, Incoming, MAX_BODY_BYTES, MAX_BULK_BODY_BYTES};
 
 use super::segmentos::COLLECTION_PATH;
 
@@ -53,13 +53,13 @@ enum Answer {
         (status = 500, description = "Internal error (the log has the cause)", body = crate::error::ErrorMessage),
     )
 ))]
-pub async fn one(mut req: Request, db: &Database) -> Result<Response, ApiError> {
-    let (_, body) = http::read_body(&mut req, MAX_BODY_BYTES).await?;
+pub async fn one(req: &Incoming, db: &Database) -> Result<Response, ApiError> {
+    let (_, body) = http::read_body(req, MAX_BODY_BYTES).await?;
     let segment = parse_json::<SegmentoPayload>(&body)
         .map_err(ApiError::from)
         .and_then(|payload| payload.into_new().map_err(ApiError::from));
     create(
-        &req,
+        req,
         db,
         COLLECTION_PATH,
         &body,
@@ -97,14 +97,14 @@ pub async fn one(mut req: Request, db: &Database) -> Result<Response, ApiError> 
         (status = 500, description = "Internal error (the log has the cause)", body = crate::error::ErrorMessage),
     )
 ))]
-pub async fn bulk(mut req: Request, db: &Database) -> Result<Response, ApiError> {
-    let (body_type, body) = http::read_body(&mut req, MAX_BULK_BODY_BYTES).await?;
+pub async fn bulk(req: &Incoming, db: &Database) -> Result<Response, ApiError> {
+    let (body_type, body) = http::read_body(req, MAX_BULK_BODY_BYTES).await?;
     let segments = match body_type {
         BodyType::Json => bulk::from_json(&body),
         BodyType::GeoJson => bulk::from_geojson(&body),
     };
     let segments = segments.map_err(ApiError::from);
-    create(&req, db, BULK_PATH, &body, segments, Answer::Many).await
+    create(req, db, BULK_PATH, &body, segments, Answer::Many).await
 }
 
 /// The `Idempotency-Key` request header, for the OpenAPI document.
@@ -123,7 +123,7 @@ struct IdempotencyKeyHeader {
 /// request's `Idempotency-Key` if it has one. Invalid input is refused before the key is
 /// touched, so a key is never spent on a request that could not succeed.
 async fn create(
-    req: &Request,
+    req: &Incoming,
     db: &Database,
     path: &str,
     body: &[u8],

@@ -1,7 +1,7 @@
 //! What a request must pass before its handler runs: size bounds, its API key, the rate
 //! limit and the scope its operation needs.
 
-use worker::{Env, RateLimiter, Request};
+use worker::{Env, RateLimiter};
 
 use crate::config::optional_binding;
 
@@ -9,7 +9,7 @@ use crate::db::{api_keys, Database};
 use crate::domain::access::{bearer_key, key_hash, ApiKey, Denial, Scope};
 use crate::domain::limits::{check_header, check_query, READ_HEADERS};
 use crate::error::ApiError;
-use crate::http;
+use crate::http::{self, Incoming};
 use crate::telemetry;
 
 /// The `wrangler.toml` `[[ratelimits]]` binding. Unbound, nothing is limited.
@@ -17,13 +17,13 @@ const RATE_LIMITER: &str = "RATE_LIMITER";
 
 /// `422` for a header the API reads that is over its bound, or a query string with too
 /// many or too long parameters; checked before anything is parsed.
-pub fn check_bounds(req: &Request) -> Result<(), ApiError> {
+pub fn check_bounds(req: &Incoming) -> Result<(), ApiError> {
     for name in READ_HEADERS {
-        if let Some(value) = req.headers().get(name)? {
+        if let Some(value) = req.raw_header(name)? {
             check_header(name, &value)?;
         }
     }
-    check_query(http::query_pairs(&http::url(req)))?;
+    check_query(http::query_pairs(req.url()))?;
     Ok(())
 }
 
@@ -51,7 +51,7 @@ pub fn authorize(needed: Option<Scope>, key: Option<&ApiKey>) -> Result<(), ApiE
 /// forgeable there), so a flood of bad keys is limited too. Should the limiter itself
 /// fail, the request is served: an outage of the limiter must not become an outage of
 /// the API. The failure is logged.
-pub async fn rate_limit(env: &Env, req: &Request, key: Option<&ApiKey>) -> Result<(), ApiError> {
+pub async fn rate_limit(env: &Env, req: &Incoming, key: Option<&ApiKey>) -> Result<(), ApiError> {
     let limiter = match optional_binding::<RateLimiter>(env, RATE_LIMITER) {
         Ok(Some(limiter)) => limiter,
         Ok(None) => return Ok(()),
@@ -67,8 +67,7 @@ pub async fn rate_limit(env: &Env, req: &Request, key: Option<&ApiKey>) -> Resul
         Some(key) => format!("key:{}", key.id),
         None => format!(
             "ip:{}",
-            req.headers()
-                .get("cf-connecting-ip")?
+            req.raw_header("cf-connecting-ip")?
                 .unwrap_or_else(|| "unknown".to_owned())
         ),
     };

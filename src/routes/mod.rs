@@ -10,14 +10,14 @@ pub(crate) mod map;
 pub(crate) mod metrics;
 pub(crate) mod segmentos;
 
-use worker::{Env, Method, Request, Response};
+use worker::{Env, Method, Response};
 
 use crate::config::Config;
 use crate::db::{Consistency, Database};
 use crate::domain::access::{required_scope, AccessMode, Resource};
 use crate::domain::consistency::{Bookmark, BOOKMARK_HEADER};
 use crate::error::ApiError;
-use crate::http;
+use crate::http::{self, Incoming};
 
 /// Every path the worker answers (static assets are served before it runs). The
 /// collection and item paths take an optional trailing slash (the FastAPI server's
@@ -129,13 +129,13 @@ pub fn cache_control(path: &str) -> Option<&'static str> {
 
 /// Routes a request to its handler. `HEAD` runs the `GET` handler; the runtime drops the
 /// body.
-pub async fn dispatch(req: Request, env: &Env, config: &Config) -> Handled {
+pub async fn dispatch(req: Incoming, env: &Env, config: &Config) -> Handled {
     let path = req.path();
-    let Some(route) = Route::resolve(&path) else {
+    let Some(route) = Route::resolve(path) else {
         return Handled::failed(ApiError::RouteNotFound);
     };
     let mut trace = Trace::default();
-    let result = serve(route, req, env, config, &mut trace).await;
+    let result = serve(route, &req, env, config, &mut trace).await;
     let mut d1_round_trips = trace.round_trips;
     if let Some(db) = &trace.db {
         d1_round_trips.extend(db.round_trips());
@@ -165,20 +165,20 @@ struct Trace {
 /// looks up the API key.
 async fn serve(
     route: Route<'_>,
-    req: Request,
+    req: &Incoming,
     env: &Env,
     config: &Config,
     trace: &mut Trace,
 ) -> Result<Response, ApiError> {
-    guard::check_bounds(&req)?;
+    guard::check_bounds(req)?;
     let not_allowed = ApiError::MethodNotAllowed {
         allow: route.allow(),
     };
-    let Some(method) = http::method(&req) else {
+    let Some(method) = http::method(req) else {
         return Err(not_allowed);
     };
     if method == Method::Options {
-        return cors::preflight(&req, route.allow(), &config.cors);
+        return cors::preflight(req, route.allow(), &config.cors);
     }
     if !route
         .allow()
@@ -192,16 +192,16 @@ async fn serve(
     // cost a database query there.
     let authorization = match (config.access, route.resource()) {
         (AccessMode::Open, _) | (_, Resource::Public) => None,
-        _ => req.headers().get("authorization")?,
+        _ => req.raw_header("authorization")?,
     };
     let key = match authorization {
         Some(header) => {
-            let db = trace.db.insert(session(&req, reads, env)?);
+            let db = trace.db.insert(session(req, reads, env)?);
             guard::authenticate(&header, db).await
         }
         None => Ok(None),
     };
-    guard::rate_limit(env, &req, key.as_ref().ok().and_then(Option::as_ref)).await?;
+    guard::rate_limit(env, req, key.as_ref().ok().and_then(Option::as_ref)).await?;
     let key = key?;
     trace.key_id = key.as_ref().map(|key| key.id);
     let needed = required_scope(config.access, route.resource(), !reads);
@@ -215,7 +215,7 @@ async fn serve(
         Route::Segmentos | Route::Bulk | Route::Segmento(_) => {
             let db = match trace.db.take() {
                 Some(db) => db,
-                None => session(&req, reads, env)?,
+                None => session(req, reads, env)?,
             };
             segments(route, method, req, trace.db.insert(db)).await
         }
@@ -225,16 +225,16 @@ async fn serve(
 async fn segments(
     route: Route<'_>,
     method: Method,
-    req: Request,
+    req: &Incoming,
     db: &Database,
 ) -> Result<Response, ApiError> {
     match (route, method) {
-        (Route::Segmentos, Method::Get | Method::Head) => segmentos::list(&req, db).await,
+        (Route::Segmentos, Method::Get | Method::Head) => segmentos::list(req, db).await,
         (Route::Segmentos, Method::Post) => create::one(req, db).await,
         (Route::Bulk, Method::Post) => create::bulk(req, db).await,
-        (Route::Segmento(id), Method::Get | Method::Head) => segmentos::get(id, &req, db).await,
+        (Route::Segmento(id), Method::Get | Method::Head) => segmentos::get(id, req, db).await,
         (Route::Segmento(id), Method::Put | Method::Patch) => segmentos::update(id, req, db).await,
-        (Route::Segmento(id), Method::Delete) => segmentos::delete(id, &req, db).await,
+        (Route::Segmento(id), Method::Delete) => segmentos::delete(id, req, db).await,
         (route, _) => Err(ApiError::MethodNotAllowed {
             allow: route.allow(),
         }),
@@ -243,7 +243,7 @@ async fn segments(
 
 /// The request's D1 session. Reads go to any replica, or to one at least as new as the
 /// client's bookmark; writes go to the primary. A malformed bookmark is a 422 either way.
-fn session(req: &Request, reads: bool, env: &Env) -> Result<Database, ApiError> {
+fn session(req: &Incoming, reads: bool, env: &Env) -> Result<Database, ApiError> {
     let bookmark = http::header(req, BOOKMARK_HEADER)?;
     let bookmark = bookmark.as_deref().map(Bookmark::parse).transpose()?;
     let consistency = if reads {

@@ -1,7 +1,7 @@
 //! `/api/v1/segmentos` and `/api/v1/segmentos/{id}`: read, list, update, delete. (Creates
 //! are in `create.rs`.)
 
-use worker::{Request, Response};
+use worker::Response;
 
 use crate::db::segmentos::Written;
 use crate::db::{self, Database};
@@ -11,7 +11,7 @@ use crate::domain::precondition::{list_etag, segment_etag, WriteConditions};
 use crate::domain::{Format, ListParams, Listed, SegmentoId, SegmentoPayload};
 use crate::error::ApiError;
 use crate::http::{
-    self, bytes_response, conditional_get, empty_response, json_body, json_response,
+    self, bytes_response, conditional_get, empty_response, json_body, json_response, Incoming,
 };
 
 pub const COLLECTION_PATH: &str = "/api/v1/segmentos";
@@ -49,8 +49,8 @@ pub const COLLECTION_PATH: &str = "/api/v1/segmentos";
         (status = 500, description = "Internal error (the log has the cause)", body = crate::error::ErrorMessage),
     )
 ))]
-pub async fn get(raw_id: &str, req: &Request, db: &Database) -> Result<Response, ApiError> {
-    let format = ListParams::from_query(http::query_pairs(&http::url(req))).format();
+pub async fn get(raw_id: &str, req: &Incoming, db: &Database) -> Result<Response, ApiError> {
+    let format = ListParams::from_query(http::query_pairs(req.url())).format();
     let id = SegmentoId::parse(raw_id).map_err(ApiError::from);
     let (id, format) = ApiError::combine(id, format.map_err(ApiError::from))?;
     let segmento = db::segmentos::find(db, id)
@@ -109,12 +109,12 @@ pub async fn get(raw_id: &str, req: &Request, db: &Database) -> Result<Response,
         (status = 500, description = "Internal error (the log has the cause)", body = crate::error::ErrorMessage),
     )
 ))]
-pub async fn list(req: &Request, db: &Database) -> Result<Response, ApiError> {
-    let url = http::url(req);
-    let query = ListParams::from_query(http::query_pairs(&url)).parse()?;
+pub async fn list(req: &Incoming, db: &Database) -> Result<Response, ApiError> {
+    let url = req.url();
+    let query = ListParams::from_query(http::query_pairs(url)).parse()?;
     let page = db::listing::list(db, &query).await?;
     let next = match page.rows.last() {
-        Some(last) if page.more => Some(next_page(&url, &Cursor::after(last, &query.sort))),
+        Some(last) if page.more => Some(next_page(url, &Cursor::after(last, &query.sort))),
         _ => None,
     };
     let format = Format::negotiate(query.format, http::header(req, "accept")?.as_deref());
@@ -123,7 +123,7 @@ pub async fn list(req: &Request, db: &Database) -> Result<Response, ApiError> {
         Format::GeoJson => serde_json::to_vec(&FeatureCollection::new(
             &page.rows,
             page.total,
-            url.clone(),
+            url.to_owned(),
             next.clone(),
         )),
     }
@@ -183,13 +183,13 @@ fn next_page(url: &str, cursor: &str) -> String {
         (status = 500, description = "Internal error (the log has the cause)", body = crate::error::ErrorMessage),
     )
 ))]
-pub async fn update(raw_id: &str, mut req: Request, db: &Database) -> Result<Response, ApiError> {
+pub async fn update(raw_id: &str, req: &Incoming, db: &Database) -> Result<Response, ApiError> {
     let id = SegmentoId::parse(raw_id).map_err(ApiError::from);
-    let patch = json_body::<SegmentoPayload>(&mut req)
+    let patch = json_body::<SegmentoPayload>(req)
         .await
         .and_then(|payload| payload.into_patch().map_err(ApiError::from));
     let (id, patch) = ApiError::combine(id, patch)?;
-    let conditions = write_conditions(&req, id)?;
+    let conditions = write_conditions(req, id)?;
     let segmento = settled(
         id,
         db::segmentos::update(db, id, &patch, &conditions).await?,
@@ -220,7 +220,7 @@ pub async fn update(raw_id: &str, mut req: Request, db: &Database) -> Result<Res
         (status = 500, description = "Internal error (the log has the cause)", body = crate::error::ErrorMessage),
     )
 ))]
-pub async fn delete(raw_id: &str, req: &Request, db: &Database) -> Result<Response, ApiError> {
+pub async fn delete(raw_id: &str, req: &Incoming, db: &Database) -> Result<Response, ApiError> {
     let id = SegmentoId::parse(raw_id)?;
     let conditions = write_conditions(req, id)?;
     settled(id, db::segmentos::delete(db, id, &conditions).await?)?;
@@ -228,7 +228,7 @@ pub async fn delete(raw_id: &str, req: &Request, db: &Database) -> Result<Respon
 }
 
 /// The request's `If-Match` and `If-None-Match`, for a write to segment `id`.
-fn write_conditions(req: &Request, id: SegmentoId) -> Result<WriteConditions, ApiError> {
+fn write_conditions(req: &Incoming, id: SegmentoId) -> Result<WriteConditions, ApiError> {
     let if_match = http::header(req, "if-match")?;
     let if_none_match = http::header(req, "if-none-match")?;
     Ok(WriteConditions::parse(
