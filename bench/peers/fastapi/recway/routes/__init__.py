@@ -1,0 +1,1 @@
+"""The API's routes: the health check and the segments."""
