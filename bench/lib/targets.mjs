@@ -113,9 +113,15 @@ export async function seedSqlite(file, seedFile) {
   execFileSync('python3', ['-c', script, file, ...migrations.map((name) => join(rootDir, 'migrations', name)), seedFile]);
 }
 
-/** A private copy of seeded data, so that every server starts from the same state. */
+/**
+ * A private copy of seeded data, so that every server starts from the same state. An
+ * SQLite file's write-ahead log from an earlier run goes too: SQLite would replay it
+ * into the fresh copy.
+ */
 export async function copyOf(source, destination) {
-  await rm(destination, { recursive: true, force: true });
+  for (const path of [destination, `${destination}-wal`, `${destination}-shm`]) {
+    await rm(path, { recursive: true, force: true });
+  }
   await cp(source, destination, { recursive: true });
   return destination;
 }
