@@ -267,8 +267,19 @@ class SerdeReader {
 
   /** A number from its first digit; `start` is where its sign (if any) began. */
   parseNumber(start) {
+    this.scanNumber(EOF_VALUE);
+    const text = strictUtf8.decode(this.bytes.subarray(start, this.index));
+    if (!Number.isFinite(Number(text))) this.fail(NUMBER_OUT_OF_RANGE);
+  }
+
+  /**
+   * Moves past a number from its first digit, as serde_json does. `atEnd`: the error when
+   * the input ends where a digit must be; serde's reader of kept values says "EOF", its
+   * reader of ignored ones reads a NUL there and says "invalid number".
+   */
+  scanNumber(atEnd) {
     const first = this.next();
-    if (first === undefined) this.fail(EOF_VALUE);
+    if (first === undefined) this.fail(atEnd);
     if (first === 0x30) {
       if (isDigit(this.peek())) this.peekFail(INVALID_NUMBER);
     } else if (isDigit(first)) {
@@ -278,19 +289,17 @@ class SerdeReader {
     }
     if (this.peek() === 0x2e) {
       this.index++;
-      if (!isDigit(this.peek())) this.peekFail(this.peek() === undefined ? EOF_VALUE : INVALID_NUMBER);
+      if (!isDigit(this.peek())) this.peekFail(this.peek() === undefined ? atEnd : INVALID_NUMBER);
       while (isDigit(this.peek())) this.index++;
     }
     if (this.peek() === 0x65 || this.peek() === 0x45) {
       this.index++;
       if (this.peek() === 0x2b || this.peek() === 0x2d) this.index++;
       const digit = this.next();
-      if (digit === undefined) this.fail(EOF_VALUE);
+      if (digit === undefined) this.fail(atEnd);
       if (!isDigit(digit)) this.fail(INVALID_NUMBER);
       while (isDigit(this.peek())) this.index++;
     }
-    const text = strictUtf8.decode(this.bytes.subarray(start, this.index));
-    if (!Number.isFinite(Number(text))) this.fail(NUMBER_OUT_OF_RANGE);
   }
 
   /** A string after its opening quote, checked as serde_json checks text it keeps; its text. */
@@ -363,7 +372,7 @@ class SerdeReader {
         case 0x6e: this.index++; this.ident('ull'); break;
         case 0x74: this.index++; this.ident('rue'); break;
         case 0x66: this.index++; this.ident('alse'); break;
-        case 0x2d: this.index++; this.ignoreNumber(); break;
+        case 0x2d: this.index++; this.scanNumber(INVALID_NUMBER); break;
         case 0x22: this.index++; this.ignoreString(); break;
         case 0x5b:
         case 0x7b:
@@ -373,7 +382,7 @@ class SerdeReader {
           frame = byte;
           break;
         default:
-          if (isDigit(byte)) this.ignoreNumber();
+          if (isDigit(byte)) this.scanNumber(INVALID_NUMBER);
           else this.peekFail(EXPECTED_VALUE);
       }
       let acceptComma = true;
@@ -410,30 +419,6 @@ class SerdeReader {
         this.index++;
       }
       enclosing = frame;
-    }
-  }
-
-  ignoreNumber() {
-    // serde reads a missing digit here as NUL, without moving: an invalid number, not an EOF.
-    const first = this.index < this.bytes.length ? this.bytes[this.index++] : 0;
-    if (first === 0x30) {
-      if (isDigit(this.peek())) this.peekFail(INVALID_NUMBER);
-    } else if (isDigit(first)) {
-      while (isDigit(this.peek())) this.index++;
-    } else {
-      this.fail(INVALID_NUMBER);
-    }
-    if (this.peek() === 0x2e) {
-      this.index++;
-      if (!isDigit(this.peek())) this.peekFail(INVALID_NUMBER);
-      while (isDigit(this.peek())) this.index++;
-    }
-    if (this.peek() === 0x65 || this.peek() === 0x45) {
-      this.index++;
-      if (this.peek() === 0x2b || this.peek() === 0x2d) this.index++;
-      const digit = this.index < this.bytes.length ? this.bytes[this.index++] : 0;
-      if (!isDigit(digit)) this.fail(INVALID_NUMBER);
-      while (isDigit(this.peek())) this.index++;
     }
   }
 
