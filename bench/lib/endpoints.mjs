@@ -1,0 +1,23 @@
+// The requests `npm run bench` measures (bench/run.mjs) and `bench/ab.mjs` compares.
+const SEGMENTOS = '/api/v1/segmentos';
+/**
+ * What is measured, in this order. Reads first, so that writes never change what they see.
+ * `sameFields`: the servers' answers must have the same fields (their values hold times or
+ * new ids); otherwise the same JSON.
+ */
+export const ENDPOINTS = [
+  { key: 'health', label: 'health', method: 'GET', path: '/health', sameFields: true },
+  { key: 'read', label: 'get one', method: 'GET', path: `${SEGMENTOS}/{id}` },
+  { key: 'list', label: 'list 100', method: 'GET', path: `${SEGMENTOS}?limit=100` },
+  { key: 'bbox', label: 'list in bbox', method: 'GET', path: `${SEGMENTOS}?bbox=-64.3,-31.5,-64.1,-31.3` },
+  { key: 'near', label: 'near, 10 km', method: 'GET', path: `${SEGMENTOS}?near=-64.1811,-31.4135&radius_m=10000` },
+  {
+    key: 'create',
+    label: 'create',
+    method: 'POST',
+    path: SEGMENTOS,
+    body: '{"nombre":"Bench {n}","descripcion":"Medido","longitud":-64.1811,"latitud":-31.4135,"ubicacion":"Córdoba"}',
+    sameFields: true,
+  },
+  { key: 'update', label: 'update', method: 'PUT', path: `${SEGMENTOS}/{id}`, body: '{"descripcion":"Bench {n}"}', sameFields: true },
+];
