@@ -1,9 +1,10 @@
 -- Migration number: 0001
 -- Road segments of the RecWay v1 API.
 --
--- The CHECKs repeat the API's validation (src/domain/segmento.rs) as defence in depth: no
--- code path, present or future, and no manual `wrangler d1 execute`, can store a segment
--- the API would reject. STRICT makes SQLite refuse values of the wrong type, too.
+-- The CHECKs repeat the API's validation as defence in depth: no code path, present or
+-- future, and no manual `wrangler d1 execute`, can store a segment the API would reject.
+-- They mirror the rules table (src/segments/fields.rs); a native test holds each bound
+-- against it at the edges. STRICT makes SQLite refuse values of the wrong type, too.
 --
 -- No secondary index: every v1 query goes through the primary key (lookups by id, and
 -- listings ordered by id, which is creation order), and COUNT(*) reads the table b-tree.

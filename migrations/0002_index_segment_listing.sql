@@ -2,9 +2,9 @@
 -- Indexes for the filters and sort orders of GET /api/v1/segmentos (issue 3), so that no
 -- listing walks the whole table to find or order its rows. SQLite appends the rowid
 -- (id_segmento) to every index entry, so each index below also serves the id tie-break
--- that makes every order total (src/domain/listing.rs).
+-- that makes every order total (src/segments/list/sort.rs).
 --
--- The query plans are checked by tests against these files (src/db/listing.rs).
+-- The query plans are checked by tests against these files (src/segments/list/sql/tests.rs).
 --
 -- `q` (substring search) has no index: a LIKE '%text%' cannot use a b-tree. It narrows
 -- whatever the other filters select, and alone it reads the table.

@@ -25,7 +25,7 @@ export function mintKey() {
   return { key, prefix: key.slice(0, SHOWN_CHARS), hash: hashKey(key) };
 }
 
-/** What D1 stores of a key: lowercase hex SHA-256 (src/domain/access.rs does the same). */
+/** What D1 stores of a key: lowercase hex SHA-256 (src/access/keys.rs does the same). */
 export function hashKey(key) {
   return createHash('sha256').update(key, 'utf8').digest('hex');
 }

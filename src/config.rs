@@ -3,8 +3,8 @@
 
 use worker::{js_sys, Env, EnvBinding};
 
-use crate::domain::access::AccessMode;
-use crate::domain::cors::AllowedOrigins;
+use crate::access::keys::AccessMode;
+use crate::cors::origins::AllowedOrigins;
 
 /// `open`, `writes` or `all`: see [`AccessMode`].
 const ACCESS_MODE: &str = "ACCESS_MODE";

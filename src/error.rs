@@ -2,10 +2,10 @@
 
 use serde::Serialize;
 
-use crate::domain::access::Denial;
-use crate::domain::health::DatabaseReport;
-use crate::domain::FieldError;
+use crate::access::keys::Denial;
 use crate::http;
+use crate::observability::health_report::DatabaseReport;
+use crate::validation::FieldError;
 
 /// An API failure. Each variant documents its HTTP status; the body is FastAPI's shape.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,7 +21,7 @@ pub enum ApiError {
     /// configured rate; retry after `Retry-After` seconds.
     RateLimited,
     /// 404 Not Found: no segment has this id.
-    SegmentoNotFound(i64),
+    SegmentNotFound(i64),
     /// 404 Not Found: no route has this path.
     RouteNotFound,
     /// 405 Method Not Allowed: the path exists; `allow` lists the methods it takes.
@@ -78,7 +78,7 @@ impl ApiError {
             Self::Denied(denial) => denial.status(),
             Self::OriginNotAllowed => 403,
             Self::RateLimited => 429,
-            Self::SegmentoNotFound(_) | Self::RouteNotFound => 404,
+            Self::SegmentNotFound(_) | Self::RouteNotFound => 404,
             Self::MethodNotAllowed { .. } => 405,
             Self::PayloadTooLarge { .. } => 413,
             Self::IdempotencyKeyInFlight => 409,
@@ -102,7 +102,7 @@ impl ApiError {
             Self::Denied(denial) => denial.detail(),
             Self::OriginNotAllowed => "Origin not allowed".to_owned(),
             Self::RateLimited => "Too Many Requests: retry later".to_owned(),
-            Self::SegmentoNotFound(id) => format!("Segmento {id} not found"),
+            Self::SegmentNotFound(id) => format!("Segmento {id} not found"),
             Self::RouteNotFound => "Not Found".to_owned(),
             Self::MethodNotAllowed { .. } => "Method Not Allowed".to_owned(),
             Self::PayloadTooLarge { limit } => {
@@ -208,163 +208,4 @@ pub fn platform_message(error: &worker::Error) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::ErrorKind;
-    use serde_json::{json, Value};
-
-    fn body(error: &ApiError) -> Value {
-        serde_json::to_value(error.body()).unwrap()
-    }
-
-    fn invalid(name: &str) -> ApiError {
-        ApiError::from(FieldError::query(name, ErrorKind::IntParsing))
-    }
-
-    #[test]
-    fn a_missing_segment_is_404_with_its_id() {
-        let error = ApiError::SegmentoNotFound(99999);
-
-        assert_eq!(error.status(), 404);
-        assert_eq!(body(&error), json!({"detail": "Segmento 99999 not found"}));
-    }
-
-    #[test]
-    fn an_unknown_route_is_404_not_found() {
-        assert_eq!(
-            body(&ApiError::RouteNotFound),
-            json!({"detail": "Not Found"})
-        );
-    }
-
-    #[test]
-    fn validation_errors_are_a_422_detail_list() {
-        let error = invalid("limit");
-
-        assert_eq!(error.status(), 422);
-        assert_eq!(body(&error)["detail"][0]["loc"], json!(["query", "limit"]));
-    }
-
-    #[test]
-    fn an_internal_error_hides_its_cause_from_the_client() {
-        let error = ApiError::Internal("D1_ERROR: no such table: segmentos".into());
-
-        assert_eq!(error.status(), 500);
-        assert_eq!(body(&error), json!({"detail": "Internal Server Error"}));
-        assert_eq!(
-            error.log_cause(),
-            Some("D1_ERROR: no such table: segmentos")
-        );
-    }
-
-    #[test]
-    fn an_unhealthy_database_gives_the_monitor_shape_and_logs_the_cause() {
-        let error = ApiError::DatabaseUnhealthy {
-            reason: "query failed",
-            cause: "D1_ERROR: network lost".into(),
-        };
-
-        assert_eq!(error.status(), 503);
-        assert_eq!(
-            body(&error),
-            json!({
-                "status": "unhealthy",
-                "database": {"status": "disconnected", "error": "query failed"}
-            })
-        );
-        assert_eq!(error.log_cause(), Some("D1_ERROR: network lost"));
-    }
-
-    #[test]
-    fn a_busy_database_is_a_503_that_hides_and_logs_its_cause() {
-        let error = ApiError::DatabaseBusy("D1_ERROR: D1 DB is overloaded.".into());
-
-        assert_eq!(error.status(), 503);
-        assert_eq!(
-            body(&error),
-            json!({"detail": "Service Unavailable: the database is busy; retry later"})
-        );
-        assert_eq!(error.log_cause(), Some("D1_ERROR: D1 DB is overloaded."));
-    }
-
-    #[test]
-    fn a_failed_precondition_is_412_and_a_key_in_flight_409() {
-        let precondition = ApiError::PreconditionFailed {
-            etag: "\"1.2\"".into(),
-        };
-
-        assert_eq!(precondition.status(), 412);
-        assert_eq!(ApiError::IdempotencyKeyInFlight.status(), 409);
-        assert!(body(&ApiError::IdempotencyKeyInFlight)["detail"].is_string());
-    }
-
-    #[test]
-    fn a_missing_or_bad_key_is_401_and_a_missing_scope_403() {
-        use crate::domain::access::Scope;
-
-        assert_eq!(ApiError::Denied(Denial::MissingKey).status(), 401);
-        assert_eq!(ApiError::Denied(Denial::InvalidKey).status(), 401);
-        let forbidden = ApiError::Denied(Denial::InsufficientScope(Scope::Write));
-        assert_eq!(forbidden.status(), 403);
-        assert_eq!(
-            body(&forbidden),
-            json!({"detail": "The API key lacks the `write` scope"})
-        );
-    }
-
-    #[test]
-    fn a_rate_limited_request_is_429_and_a_refused_origin_403() {
-        assert_eq!(ApiError::RateLimited.status(), 429);
-        assert_eq!(ApiError::OriginNotAllowed.status(), 403);
-        assert_eq!(
-            body(&ApiError::RateLimited),
-            json!({"detail": "Too Many Requests: retry later"})
-        );
-    }
-
-    #[test]
-    fn client_errors_log_no_cause() {
-        for error in [
-            ApiError::RouteNotFound,
-            ApiError::UnsupportedMediaType,
-            ApiError::IdempotencyKeyInFlight,
-            ApiError::PreconditionFailed {
-                etag: "\"1.1\"".into(),
-            },
-            ApiError::Denied(Denial::InvalidKey),
-            ApiError::RateLimited,
-            invalid("skip"),
-        ] {
-            assert_eq!(error.log_cause(), None, "{error:?}");
-        }
-    }
-
-    #[test]
-    fn combining_two_validation_failures_lists_both_in_order() {
-        let combined = ApiError::combine::<(), ()>(Err(invalid("a")), Err(invalid("b")));
-
-        let detail = body(&combined.unwrap_err())["detail"].clone();
-        assert_eq!(detail[0]["loc"], json!(["query", "a"]));
-        assert_eq!(detail[1]["loc"], json!(["query", "b"]));
-    }
-
-    #[test]
-    fn combining_keeps_a_non_validation_failure_over_validation() {
-        let combined =
-            ApiError::combine::<(), ()>(Err(invalid("a")), Err(ApiError::UnsupportedMediaType));
-
-        assert_eq!(combined.unwrap_err(), ApiError::UnsupportedMediaType);
-    }
-
-    #[test]
-    fn combining_two_successes_gives_both_values() {
-        assert_eq!(ApiError::combine(Ok(1), Ok("b")).unwrap(), (1, "b"));
-    }
-
-    #[test]
-    fn one_failure_is_kept_as_it_is() {
-        let combined = ApiError::combine::<(), i32>(Err(invalid("a")), Ok(2));
-
-        assert_eq!(combined.unwrap_err(), invalid("a"));
-    }
-}
+mod tests;

@@ -2,20 +2,7 @@
 //! reaches SQLite through a `?N` placeholder, never through the SQL text. This is also the
 //! one place that reads D1's error messages.
 
-/// The columns of a segment, in the order of the table.
-macro_rules! columns {
-    () => {
-        "id_segmento, nombre, descripcion, longitud, latitud, ubicacion, created_at, updated_at, \
-         version"
-    };
-}
-
-pub mod api_keys;
-pub mod idempotency;
-pub mod listing;
-pub mod segmentos;
-#[cfg(test)]
-mod test_db;
+pub mod bookmark;
 
 use std::cell::RefCell;
 use std::time::Duration;
@@ -28,9 +15,9 @@ use worker::{
     worker_sys, D1Database, D1DatabaseSession, D1PreparedStatement, D1SessionConstraint, Delay, Env,
 };
 
-use crate::domain::consistency::Bookmark;
-use crate::domain::{ErrorKind, FieldError};
 use crate::error::{platform_message, ApiError};
+use crate::validation::{ErrorKind, FieldError};
+use bookmark::Bookmark;
 
 /// The `wrangler.toml` binding name of the database.
 const BINDING: &str = "DB";
@@ -147,7 +134,7 @@ impl Database {
 
     /// Runs statements as one D1 batch: one implicit transaction, all or nothing. Returns
     /// the rows of each statement as a JSON array (see [`rows_of`]).
-    async fn batch(
+    pub async fn batch(
         &self,
         statements: &[Statement<'_>],
         retry: Retry,
@@ -187,7 +174,7 @@ impl Database {
     }
 
     /// The rows of one statement.
-    async fn rows<T: DeserializeOwned>(
+    pub async fn rows<T: DeserializeOwned>(
         &self,
         statement: &Statement<'_>,
         retry: Retry,
@@ -197,7 +184,7 @@ impl Database {
     }
 
     /// The first row of one statement, if any.
-    async fn first<T: DeserializeOwned>(
+    pub async fn first<T: DeserializeOwned>(
         &self,
         statement: &Statement<'_>,
         retry: Retry,
@@ -245,7 +232,7 @@ fn js_message(error: JsValue) -> String {
 }
 
 /// The rows of one result of a batch.
-fn rows_of<T: DeserializeOwned>(rows: &str) -> Result<Vec<T>, ApiError> {
+pub fn rows_of<T: DeserializeOwned>(rows: &str) -> Result<Vec<T>, ApiError> {
     serde_json::from_str(rows)
         .map_err(|error| ApiError::Internal(format!("unexpected rows from D1: {error}")))
 }
@@ -366,117 +353,4 @@ fn not_null_column(message: &str) -> Option<&str> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_check_violation_is_a_422_on_the_body() {
-        let error = classify_failure(
-            "D1_ERROR: CHECK constraint failed: latitud BETWEEN -90 AND 90: SQLITE_CONSTRAINT",
-        );
-
-        assert_eq!(
-            error,
-            ApiError::Validation(vec![FieldError::body(ErrorKind::value_error(NOT_ALLOWED))])
-        );
-    }
-
-    #[test]
-    fn a_not_null_violation_names_the_column() {
-        let error = classify_failure(
-            "D1_ERROR: NOT NULL constraint failed: segmentos.nombre: SQLITE_CONSTRAINT",
-        );
-
-        assert_eq!(
-            error,
-            ApiError::Validation(vec![FieldError::body_field(
-                "nombre",
-                ErrorKind::value_error(NOT_ALLOWED)
-            )])
-        );
-    }
-
-    #[test]
-    fn any_other_database_failure_is_internal() {
-        let error = classify_failure("D1_ERROR: no such table: segmentos: SQLITE_ERROR");
-
-        assert_eq!(
-            error,
-            ApiError::Internal("D1_ERROR: no such table: segmentos: SQLITE_ERROR".into())
-        );
-    }
-
-    #[test]
-    fn an_overloaded_database_is_busy_not_broken() {
-        let message = "D1_ERROR: D1 DB is overloaded. Too many requests queued.";
-
-        assert_eq!(
-            classify_failure(message),
-            ApiError::DatabaseBusy(message.into())
-        );
-    }
-
-    #[test]
-    fn the_failures_d1_documents_as_retryable_are_transient() {
-        for message in [
-            "D1_ERROR: Network connection lost.",
-            "D1_ERROR: Internal error in D1 DB storage caused object to be reset.",
-            "D1_ERROR: Internal error while starting up D1 DB storage caused object to be reset.",
-            "D1_ERROR: D1 DB reset because its code was updated.",
-            "D1_ERROR: Cannot resolve D1 DB due to transient issue on remote node.",
-            "D1_ERROR: Can't read from request stream because client disconnected.",
-        ] {
-            assert!(is_transient(message), "{message}");
-        }
-    }
-
-    #[test]
-    fn overload_limits_and_sql_errors_are_not_retried() {
-        for message in [
-            "D1_ERROR: D1 DB is overloaded. Requests queued for too long.",
-            "D1_ERROR: D1 DB is overloaded. Too many requests queued.",
-            "D1_ERROR: D1 DB's isolate exceeded its memory limit and was reset.",
-            "D1_ERROR: D1 DB exceeded its CPU time limit and was reset.",
-            "D1_ERROR: D1 DB storage operation exceeded timeout which caused object to be reset.",
-            "D1_ERROR: UNIQUE constraint failed: idempotency_keys.idempotency_key: SQLITE_CONSTRAINT",
-            "D1_ERROR: no such table: segmentos: SQLITE_ERROR",
-        ] {
-            assert!(!is_transient(message), "{message}");
-        }
-    }
-
-    #[test]
-    fn backoff_grows_exponentially_up_to_its_cap() {
-        let longest = |attempt| backoff(attempt, 1.0).as_millis();
-
-        assert_eq!(
-            [1, 2, 3, 4, 5, 6, 30].map(longest),
-            [25, 50, 100, 200, 400, 500, 500]
-        );
-    }
-
-    #[test]
-    fn backoff_is_a_uniform_draw_below_its_ceiling() {
-        assert_eq!(backoff(3, 0.0), Duration::ZERO);
-        assert_eq!(backoff(3, 0.5), Duration::from_millis(50));
-        assert!((0..100)
-            .map(|_| random_unit())
-            .all(|unit| (0.0..1.0).contains(&unit)));
-    }
-
-    #[test]
-    fn a_missing_table_is_reported_as_unmigrated() {
-        assert_eq!(
-            unhealthy_reason("D1_ERROR: no such table: segmentos: SQLITE_ERROR"),
-            "schema missing: migrations not applied"
-        );
-    }
-
-    #[test]
-    fn other_health_failures_are_a_failed_query() {
-        assert_eq!(
-            unhealthy_reason("D1_ERROR: Network connection lost."),
-            "query failed"
-        );
-    }
-}
+mod tests;

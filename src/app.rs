@@ -1,0 +1,233 @@
+//! The request pipeline. Every request takes the same path: route, bounds, CORS
+//! preflight, method, key, rate limit, scope, then its handler; then the headers every
+//! response carries, the metrics and the log line.
+
+use worker::worker_sys::web_sys;
+use worker::{console_log, Date, Env, Method, Response};
+
+use crate::access::keys::{required_scope, AccessMode, Resource};
+use crate::config::Config;
+use crate::db::bookmark::{Bookmark, BOOKMARK_HEADER};
+use crate::db::{Consistency, Database};
+use crate::error::ApiError;
+use crate::http::{self, Incoming};
+use crate::observability::health;
+use crate::observability::log::RequestLog;
+use crate::observability::metrics::server_timing;
+use crate::observability::telemetry::{self, RequestSample};
+use crate::router::{self, Endpoint, Matched, UNMATCHED};
+use crate::{access, cors, map, rate_limit, request_bounds, segments};
+
+/// Answers one request. Only a failure to build the error response itself escapes.
+pub async fn handle(req: web_sys::Request, env: Env) -> worker::Result<Response> {
+    let received_ms = Date::now().as_millis();
+    telemetry::mark_start(received_ms);
+    let req = Incoming::new(req);
+    let request_id = http::request_id(req.raw_header("x-request-id")?.as_deref());
+    let method = req.method().to_owned();
+    let path = req.path().to_owned();
+    let origin = req.raw_header("origin")?;
+    // Only the analytics data point needs the colo (see `http::Incoming`).
+    let colo = telemetry::writes_analytics(&env)
+        .then(|| req.colo())
+        .flatten();
+
+    let config = Config::from_env(&env);
+    let outcome = match &config {
+        Ok(config) => {
+            if let Some(notice) = config.notice() {
+                telemetry::notice_once(notice);
+            }
+            dispatch(req, &env, config).await
+        }
+        Err(problem) => RequestOutcome::failed(ApiError::Internal(problem.clone())),
+    };
+    let (response, error) = match outcome.result {
+        Ok(response) => (response, None),
+        Err(error) => (error.to_response()?, Some(error)),
+    };
+    let duration_ms = Date::now().as_millis().saturating_sub(received_ms);
+    let mut response = http::finish(
+        response,
+        &http::Finish {
+            request_id: &request_id,
+            cache_control: router::cache_control(&path),
+            bookmark: outcome.bookmark.as_deref(),
+            server_timing: &server_timing(&outcome.d1_round_trips, duration_ms as f64),
+        },
+    )?;
+    if let Ok(config) = &config {
+        cors::expose(&mut response, origin.as_deref(), &config.cors)?;
+    }
+
+    let status = response.status_code();
+    telemetry::record(
+        &env,
+        &RequestSample {
+            route: outcome.route,
+            method: http::method_label(&method),
+            status,
+            duration_ms: duration_ms as f64,
+            d1_round_trips: &outcome.d1_round_trips,
+            colo: colo.as_deref(),
+        },
+    );
+    let entry = RequestLog {
+        level: RequestLog::level_for(status),
+        request_id: &request_id,
+        method: &method,
+        path: &path,
+        status,
+        duration_ms,
+        key_id: outcome.key_id,
+        error: error.as_ref().and_then(|error| error.log_cause()),
+    };
+    console_log!("{}", entry.to_line());
+    Ok(response)
+}
+
+/// A handler's result, and what the request log, metrics and headers report about it.
+struct RequestOutcome {
+    result: Result<Response, ApiError>,
+    /// The route's metric name ([`UNMATCHED`] for an unknown path).
+    route: &'static str,
+    /// The bookmark of the request's D1 session, if it had one.
+    bookmark: Option<String>,
+    /// Each D1 round trip's duration, in milliseconds.
+    d1_round_trips: Vec<f64>,
+    /// The id of the API key the request was made with, never the key.
+    key_id: Option<i64>,
+}
+
+impl RequestOutcome {
+    /// A request that failed before it reached a route.
+    fn failed(error: ApiError) -> Self {
+        Self {
+            result: Err(error),
+            route: UNMATCHED,
+            bookmark: None,
+            d1_round_trips: Vec::new(),
+            key_id: None,
+        }
+    }
+}
+
+/// Routes a request and serves it, keeping what it leaves behind even when it fails.
+async fn dispatch(req: Incoming, env: &Env, config: &Config) -> RequestOutcome {
+    let Some(matched) = router::resolve(req.path()) else {
+        return RequestOutcome::failed(ApiError::RouteNotFound);
+    };
+    let mut trace = Trace::default();
+    let result = serve(matched, &req, env, config, &mut trace).await;
+    let mut d1_round_trips = trace.round_trips;
+    if let Some(db) = &trace.db {
+        d1_round_trips.extend(db.round_trips());
+    }
+    RequestOutcome {
+        result,
+        route: matched.route.metric,
+        bookmark: trace.db.as_ref().and_then(Database::bookmark),
+        d1_round_trips,
+        key_id: trace.key_id,
+    }
+}
+
+/// What a request leaves behind for its response headers, log line and metrics, even when
+/// it fails half-way.
+#[derive(Default)]
+struct Trace {
+    /// The request's D1 session, once opened (for the key lookup or the handler).
+    db: Option<Database>,
+    /// D1 round trips made outside a session (the health check's).
+    round_trips: Vec<f64>,
+    key_id: Option<i64>,
+}
+
+/// Bounds, CORS preflight, method, key, rate limit and scope, in that order; then the
+/// handler. Segment requests run in one D1 session (see [`session`]), which also looks up
+/// the API key.
+async fn serve(
+    matched: Matched<'_>,
+    req: &Incoming,
+    env: &Env,
+    config: &Config,
+    trace: &mut Trace,
+) -> Result<Response, ApiError> {
+    let route = matched.route;
+    request_bounds::check(req)?;
+    let not_allowed = ApiError::MethodNotAllowed { allow: route.allow };
+    let Some(method) = http::method(req) else {
+        return Err(not_allowed);
+    };
+    if method == Method::Options {
+        return cors::preflight(req, route.allow, &config.cors);
+    }
+    if !route.allows(method.as_ref()) {
+        return Err(not_allowed);
+    }
+    let reads = matches!(method, Method::Get | Method::Head);
+    // Public routes never look at a key: monitors need none, and a bad one must not
+    // cost a database query there.
+    let authorization = match (config.access, route.resource) {
+        (AccessMode::Open, _) | (_, Resource::Public) => None,
+        _ => req.raw_header("authorization")?,
+    };
+    let key = match authorization {
+        Some(header) => {
+            let db = trace.db.insert(session(req, reads, env)?);
+            access::authenticate(&header, db).await
+        }
+        None => Ok(None),
+    };
+    rate_limit::check(env, req, key.as_ref().ok().and_then(Option::as_ref)).await?;
+    let key = key?;
+    trace.key_id = key.as_ref().map(|key| key.id);
+    let needed = required_scope(config.access, route.resource, !reads);
+    access::authorize(needed, key.as_ref())?;
+
+    let db = match route.resource {
+        Resource::Segments => {
+            let db = match trace.db.take() {
+                Some(db) => db,
+                None => session(req, reads, env)?,
+            };
+            Some(&*trace.db.insert(db))
+        }
+        Resource::Public | Resource::Metrics => None,
+    };
+    let id = matched.id.unwrap_or_default();
+    match (route.endpoint, method, db) {
+        (Endpoint::Liveness, ..) => health::liveness(),
+        (Endpoint::DatabaseHealth, ..) => health::database(env, &mut trace.round_trips).await,
+        (Endpoint::Map, ..) => map::page(env),
+        (Endpoint::Metrics, ..) => telemetry::exposition(),
+        (Endpoint::Segments, Method::Get | Method::Head, Some(db)) => {
+            segments::list::handler::list(req, db).await
+        }
+        (Endpoint::Segments, Method::Post, Some(db)) => segments::create::one(req, db).await,
+        (Endpoint::BulkImport, Method::Post, Some(db)) => segments::create::bulk(req, db).await,
+        (Endpoint::Segment, Method::Get | Method::Head, Some(db)) => {
+            segments::handlers::get(id, req, db).await
+        }
+        (Endpoint::Segment, Method::Put | Method::Patch, Some(db)) => {
+            segments::handlers::update(id, req, db).await
+        }
+        (Endpoint::Segment, Method::Delete, Some(db)) => {
+            segments::handlers::delete(id, req, db).await
+        }
+        _ => Err(not_allowed),
+    }
+}
+
+/// The request's D1 session. Reads go to any replica, or to one at least as new as the
+/// client's bookmark; writes go to the primary. A malformed bookmark is a 422 either way.
+fn session(req: &Incoming, reads: bool, env: &Env) -> Result<Database, ApiError> {
+    let bookmark = http::header(req, BOOKMARK_HEADER)?;
+    let bookmark = bookmark.as_deref().map(Bookmark::parse).transpose()?;
+    let consistency = if reads {
+        Consistency::Read
+    } else {
+        Consistency::Write
+    };
+    Database::open(env, consistency, bookmark)
+}

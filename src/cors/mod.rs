@@ -1,0 +1,72 @@
+//! CORS: preflight answers, and the headers that let an allowed origin read a response.
+
+use worker::{Headers, Response, ResponseBuilder};
+
+pub mod origins;
+
+use crate::error::ApiError;
+use crate::http::Incoming;
+use origins::{
+    AllowedOrigins, ALLOWED_REQUEST_HEADERS, EXPOSED_RESPONSE_HEADERS, PREFLIGHT_MAX_AGE_SECONDS,
+};
+
+/// `OPTIONS` on a route. A preflight (it names `Access-Control-Request-Method`) from an
+/// allowed origin is a `204` that allows the route's methods and the API's request
+/// headers; from any other origin it is a `403`. A plain `OPTIONS` is a `204` with
+/// `Allow`.
+pub fn preflight(
+    req: &Incoming,
+    allow: &'static str,
+    origins: &AllowedOrigins,
+) -> Result<Response, ApiError> {
+    let headers = Headers::new();
+    if req.raw_header("access-control-request-method")?.is_none() {
+        headers.set("allow", allow)?;
+        return Ok(no_content(headers));
+    }
+    let origin = req.raw_header("origin")?.unwrap_or_default();
+    if !origins.allows(&origin) {
+        return Err(ApiError::OriginNotAllowed);
+    }
+    headers.set("access-control-allow-origin", &origin)?;
+    headers.set("access-control-allow-methods", allow)?;
+    headers.set("access-control-allow-headers", ALLOWED_REQUEST_HEADERS)?;
+    headers.set("access-control-max-age", PREFLIGHT_MAX_AGE_SECONDS)?;
+    headers.set("vary", "Origin")?;
+    Ok(no_content(headers))
+}
+
+fn no_content(headers: Headers) -> Response {
+    ResponseBuilder::new()
+        .with_status(204)
+        .with_headers(headers)
+        .empty()
+}
+
+/// Lets an allowed origin read the response and the API's headers. With any origin
+/// allowed at all, the response varies by `Origin`, so caches keep them apart.
+pub fn expose(
+    response: &mut Response,
+    origin: Option<&str>,
+    origins: &AllowedOrigins,
+) -> worker::Result<()> {
+    if origins.is_empty() {
+        return Ok(());
+    }
+    let headers = response.headers_mut();
+    if headers.get("access-control-allow-origin")?.is_none() {
+        if let Some(origin) = origin.filter(|origin| origins.allows(origin)) {
+            headers.set("access-control-allow-origin", origin)?;
+            headers.set("access-control-expose-headers", EXPOSED_RESPONSE_HEADERS)?;
+        }
+    }
+    match headers.get("vary")? {
+        Some(vary)
+            if vary
+                .split(',')
+                .any(|v| v.trim().eq_ignore_ascii_case("origin")) => {}
+        Some(vary) => headers.set("vary", &format!("{vary}, Origin"))?,
+        None => headers.set("vary", "Origin")?,
+    }
+    Ok(())
+}

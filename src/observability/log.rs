@@ -1,0 +1,55 @@
+//! Structured JSON log lines: one per request, and one per run of a cron job.
+
+use serde::Serialize;
+
+/// What is logged about a request. A 5xx carries its cause here and nowhere else.
+#[derive(Debug, Serialize)]
+pub struct RequestLog<'a> {
+    pub level: &'static str,
+    pub request_id: &'a str,
+    pub method: &'a str,
+    pub path: &'a str,
+    pub status: u16,
+    pub duration_ms: u64,
+    /// The id of the API key used (`npm run keys -- list`), never the key itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<&'a str>,
+}
+
+impl RequestLog<'_> {
+    pub fn level_for(status: u16) -> &'static str {
+        match status {
+            500.. => "error",
+            400..=499 => "warn",
+            _ => "info",
+        }
+    }
+
+    pub fn to_line(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// What is logged about a run of a cron job.
+#[derive(Debug, Serialize)]
+pub struct JobLog<'a> {
+    pub level: &'static str,
+    pub job: &'a str,
+    pub cron: &'a str,
+    /// How many things the job removed or changed.
+    pub affected: usize,
+    pub duration_ms: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<&'a str>,
+}
+
+impl JobLog<'_> {
+    pub fn to_line(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests;

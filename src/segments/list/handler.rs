@@ -1,0 +1,96 @@
+//! `GET /api/v1/segmentos`: a page of segments, as JSON or GeoJSON.
+
+use worker::Response;
+
+use super::cursor::Cursor;
+use super::params::ListParams;
+use super::sql;
+use crate::db::Database;
+use crate::error::ApiError;
+use crate::http::conditional::list_etag;
+use crate::http::negotiation::Format;
+use crate::http::{self, bytes_response, conditional_get, Incoming};
+use crate::segments::geojson::FeatureCollection;
+
+/// List segments.
+///
+/// Filtered, ordered and paged. Newest first unless `sort` (or `near`) says otherwise.
+/// `X-Total-Count` counts every match; when more follow, `Link: <...>; rel="next"` is the
+/// same query with a keyset `cursor`, which stays correct while segments are added or
+/// removed. A JSON array, or a GeoJSON FeatureCollection with `Accept:
+/// application/geo+json` or `?format=geojson`.
+#[cfg_attr(test, utoipa::path(
+    get,
+    path = "/api/v1/segmentos",
+    tag = "segmentos",
+    params(
+        crate::segments::list::params::ListParams,
+        ("if-none-match" = Option<String>, Header, description = "Entity tags the client holds: `304` when the page is unchanged"),
+    ),
+    responses(
+        (status = 200, description = "A page of segments: a JSON array, or (`Accept: application/geo+json`, `?format=geojson`) a GeoJSON FeatureCollection",
+            headers(
+                ("x-total-count" = u64, description = "How many segments match the filters, over all pages"),
+                ("link" = String, description = "`<url>; rel=\"next\"` when more segments follow: the same query with a `cursor`"),
+                ("vary" = String, description = "`accept`: the representation depends on it"),
+                ("etag" = String, description = "Weak entity tag of this page (its body, total and next link)"),
+            ),
+            content(
+                (Vec<crate::segments::list::item::ListItem> = "application/json"),
+                (crate::segments::geojson::FeatureCollection = "application/geo+json"),
+            )),
+        (status = 304, description = "Not Modified: `If-None-Match` names the page as it is",
+            headers(
+                ("etag" = String, description = "The page's entity tag"),
+                ("vary" = String, description = "`accept`"),
+            )),
+        (status = 422, description = "A parameter is invalid; every problem listed, each naming its parameter", body = crate::error::ValidationErrors),
+        (status = 500, description = "Internal error (the log has the cause)", body = crate::error::ErrorMessage),
+    )
+))]
+pub async fn list(req: &Incoming, db: &Database) -> Result<Response, ApiError> {
+    let url = req.url();
+    let query = ListParams::from_query(http::query_pairs(url)).parse()?;
+    let page = sql::list(db, &query).await?;
+    let next = match page.rows.last() {
+        Some(last) if page.more => Some(next_page(url, &Cursor::after(last, &query.sort))),
+        _ => None,
+    };
+    let format = Format::negotiate(query.format, http::header(req, "accept")?.as_deref());
+    let body = match format {
+        Format::Json => serde_json::to_vec(&page.rows),
+        Format::GeoJson => serde_json::to_vec(&FeatureCollection::new(
+            &page.rows,
+            page.total,
+            url.to_owned(),
+            next.clone(),
+        )),
+    }
+    .map_err(|error| ApiError::Internal(error.to_string()))?;
+    let etag = list_etag(&body, page.total, next.as_deref());
+    let mut response = bytes_response(200, body, format.media_type())?;
+    let headers = response.headers_mut();
+    headers.set("x-total-count", &page.total.to_string())?;
+    headers.set("vary", "accept")?;
+    if let Some(next) = next {
+        headers.set("link", &format!("<{next}>; rel=\"next\""))?;
+    }
+    Ok(conditional_get(
+        response,
+        &etag,
+        http::header(req, "if-none-match")?.as_deref(),
+    )?)
+}
+
+/// This list's URL with its position replaced by `cursor`: the same filters, order,
+/// limit and format. `skip` is dropped, as the cursor already holds the position.
+fn next_page(url: &str, cursor: &str) -> String {
+    let kept = http::query_pairs(url).filter(|(key, _)| key != "cursor" && key != "skip");
+    let kept: Vec<_> = kept.collect();
+    http::with_query(
+        url,
+        kept.iter()
+            .map(|(key, value)| (key.as_ref(), value.as_ref()))
+            .chain([("cursor", cursor)]),
+    )
+}

@@ -1,0 +1,276 @@
+//! The SQL of the segment list, built from a [`ListQuery`]. Column names come only from
+//! fixed lists; every value travels as a `?N` parameter.
+//!
+//! Both statements select from the same filtered set:
+//!
+//! ```sql
+//! SELECT COUNT(*) AS total FROM (<matches>) [WHERE <within radius>]
+//! SELECT * FROM (<matches>) [WHERE <within radius> AND <after cursor>]
+//!   ORDER BY <sort> LIMIT ? OFFSET ?
+//! ```
+//!
+//! where `<matches>` selects the columns (and `distance_m` for `near`) of the rows the
+//! filters keep. SQLite flattens the subquery, so the filters and the order reach the
+//! table's indexes.
+
+use std::fmt::Write;
+
+use serde_json::Value;
+
+use super::cursor::Cursor;
+use super::item::ListItem;
+use super::params::{Filter, ListQuery};
+use super::sort::Sort;
+use crate::db::{rows_of, Database, Param, Retry, Statement};
+use crate::error::ApiError;
+use crate::segments::fields::COLUMNS;
+use crate::segments::geo::{GeoBox, Near, EARTH_RADIUS_M};
+use crate::segments::model::Segment;
+
+/// One page of a list.
+#[derive(Debug)]
+pub struct ListPage {
+    /// How many segments match the filters, over all pages.
+    pub total: u64,
+    pub rows: Vec<ListItem>,
+    /// Whether rows follow this page.
+    pub more: bool,
+}
+
+/// Counts the matches and reads one page of them, in one batch (one snapshot).
+pub async fn list(db: &Database, query: &ListQuery) -> Result<ListPage, ApiError> {
+    let statements = [count_statement(&query.filter), page_statement(query)];
+    let results = db.batch(&statements, Retry::Transient).await?;
+    #[derive(serde::Deserialize)]
+    struct Total {
+        total: u64,
+    }
+    let total = rows_of::<Total>(&results[0])?
+        .first()
+        .map_or(0, |count| count.total);
+    let mut rows: Vec<ListItem> = rows_of::<PageRow>(&results[1])?
+        .into_iter()
+        .map(ListItem::from)
+        .collect();
+    // The page statement reads one row more than asked: its presence means a next page.
+    let limit = usize::try_from(query.page.limit()).unwrap_or(usize::MAX);
+    let more = rows.len() > limit;
+    rows.truncate(limit);
+    Ok(ListPage { total, rows, more })
+}
+
+/// A row of the page statement: a segment's columns and, in a `near` list, its distance.
+/// Read flat rather than as `ListItem`, whose `Segment` is flattened: serde reads a
+/// flattened struct through a buffered copy of every field, and that was 2% of a 100-row
+/// list's CPU time (`npm run bench`).
+#[derive(serde::Deserialize)]
+struct PageRow {
+    id_segmento: i64,
+    nombre: String,
+    descripcion: Option<String>,
+    longitud: f64,
+    latitud: f64,
+    ubicacion: Option<String>,
+    created_at: String,
+    updated_at: String,
+    version: i64,
+    #[serde(default)]
+    distance_m: Option<f64>,
+}
+
+impl From<PageRow> for ListItem {
+    fn from(row: PageRow) -> Self {
+        Self {
+            segment: Segment {
+                id_segmento: row.id_segmento,
+                nombre: row.nombre,
+                descripcion: row.descripcion,
+                longitud: row.longitud,
+                latitud: row.latitud,
+                ubicacion: row.ubicacion,
+                created_at: row.created_at,
+                updated_at: row.updated_at,
+                version: row.version,
+            },
+            distance_m: row.distance_m,
+        }
+    }
+}
+
+/// `WHERE a AND b ...`, or nothing for no conditions.
+fn where_clause(conditions: &[String]) -> String {
+    if conditions.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", conditions.join(" AND "))
+    }
+}
+
+fn count_statement(filter: &Filter) -> Statement<'_> {
+    let mut statement = Statement::default();
+    let matches = matches(&mut statement, filter);
+    let outer = radius_condition(&mut statement, filter)
+        .into_iter()
+        .collect::<Vec<_>>();
+    statement.text = format!(
+        "SELECT COUNT(*) AS total FROM ({matches}){}",
+        where_clause(&outer)
+    );
+    statement
+}
+
+fn page_statement(query: &ListQuery) -> Statement<'_> {
+    let mut statement = Statement::default();
+    let matches = matches(&mut statement, &query.filter);
+    let mut outer: Vec<String> = radius_condition(&mut statement, &query.filter)
+        .into_iter()
+        .collect();
+    if let Some(cursor) = &query.cursor {
+        outer.push(after_cursor(&mut statement, &query.sort, cursor));
+    }
+    // One row more than the page, to learn whether another page follows.
+    let limit = statement.bind(Param::Integer(query.page.limit() + 1));
+    let offset = statement.bind(Param::Integer(query.page.skip()));
+    statement.text = format!(
+        "SELECT * FROM ({matches}){} ORDER BY {} LIMIT {limit} OFFSET {offset}",
+        where_clause(&outer),
+        order_by(&query.sort)
+    );
+    statement
+}
+
+/// The rows the filters keep, with `distance_m` when the list is `near` a point.
+fn matches<'a>(statement: &mut Statement<'a>, filter: &'a Filter) -> String {
+    let mut conditions = Vec::new();
+    if let Some(text) = &filter.search {
+        // instr, not LIKE: no wildcards to escape, and no limit on the pattern's length.
+        let text = statement.bind(Param::Text(Some(text)));
+        conditions.push(format!(
+            "(instr(lower(nombre), {text}) > 0 OR instr(lower(descripcion), {text}) > 0 \
+             OR instr(lower(ubicacion), {text}) > 0)"
+        ));
+    }
+    if let Some(ubicacion) = &filter.ubicacion {
+        let value = statement.bind(Param::Text(Some(ubicacion)));
+        conditions.push(format!("ubicacion = {value}"));
+    }
+    let instants = [
+        ("created_at", ">", &filter.created_after),
+        ("created_at", "<", &filter.created_before),
+        ("updated_at", ">", &filter.updated_after),
+        ("updated_at", "<", &filter.updated_before),
+    ];
+    for (column, operator, instant) in instants {
+        if let Some(instant) = instant {
+            let value = statement.bind(Param::Text(Some(instant)));
+            conditions.push(format!("{column} {operator} {value}"));
+        }
+    }
+    if let Some(bbox) = &filter.bbox {
+        conditions.extend(inside(statement, bbox));
+    }
+    let distance = filter.near.map(|near| {
+        // Only rows inside the circle's bounding box are measured (an index range).
+        conditions.extend(inside(statement, &near.bounding_box()));
+        format!(", {} AS distance_m", distance_from(statement, &near))
+    });
+    format!(
+        "SELECT {}{} FROM segmentos{}",
+        *COLUMNS,
+        distance.unwrap_or_default(),
+        where_clause(&conditions)
+    )
+}
+
+/// Conditions for a position inside `bbox`; a crossing box takes both sides of the
+/// antimeridian, a box spanning every longitude needs no longitude condition.
+fn inside(statement: &mut Statement<'_>, bbox: &GeoBox) -> Vec<String> {
+    let south = statement.bind(Param::Real(bbox.min_lat));
+    let north = statement.bind(Param::Real(bbox.max_lat));
+    let mut conditions = vec![format!("latitud BETWEEN {south} AND {north}")];
+    if bbox.min_lon > -180.0 || bbox.max_lon < 180.0 {
+        let west = statement.bind(Param::Real(bbox.min_lon));
+        let east = statement.bind(Param::Real(bbox.max_lon));
+        conditions.push(if bbox.crosses_antimeridian() {
+            format!("(longitud >= {west} OR longitud <= {east})")
+        } else {
+            format!("longitud BETWEEN {west} AND {east}")
+        });
+    }
+    conditions
+}
+
+/// The haversine distance in metres from `near`'s centre: the formula of
+/// [`crate::segments::geo::Point::distance_m`], in SQL.
+fn distance_from(statement: &mut Statement<'_>, near: &Near) -> String {
+    let center = near.center();
+    let radius = statement.bind(Param::Real(EARTH_RADIUS_M));
+    let lat = statement.bind(Param::Real(center.lat));
+    let lon = statement.bind(Param::Real(center.lon));
+    format!(
+        "2 * {radius} * asin(min(1, sqrt(\
+         pow(sin(radians(latitud - {lat}) / 2), 2) \
+         + cos(radians({lat})) * cos(radians(latitud)) \
+         * pow(sin(radians(longitud - {lon}) / 2), 2))))"
+    )
+}
+
+fn radius_condition(statement: &mut Statement<'_>, filter: &Filter) -> Option<String> {
+    let near = filter.near?;
+    let radius = statement.bind(Param::Real(near.radius_m()));
+    Some(format!("distance_m <= {radius}"))
+}
+
+fn order_by(sort: &Sort) -> String {
+    let mut text = String::new();
+    for (index, key) in sort.keys().iter().enumerate() {
+        let separator = if index == 0 { "" } else { ", " };
+        let direction = if key.descending { "DESC" } else { "ASC" };
+        let _ = write!(text, "{separator}{} {direction}", key.field.name());
+    }
+    text
+}
+
+/// Rows strictly after the cursor in `sort` order (keyset paging):
+/// `k1 >= v1 AND (k1 > v1 OR (k1 = v1 AND k2 > v2) OR ...)`, with `<` for descending
+/// keys. The leading bound alone is a range an index on `k1` can seek to.
+fn after_cursor<'a>(statement: &mut Statement<'a>, sort: &Sort, cursor: &'a Cursor) -> String {
+    let keys: Vec<(&str, &str, String)> = sort
+        .keys()
+        .iter()
+        .zip(cursor.values())
+        .map(|(key, value)| {
+            let operator = if key.descending { "<" } else { ">" };
+            (key.field.name(), operator, statement.bind(param_of(value)))
+        })
+        .collect();
+    let mut alternatives = Vec::with_capacity(keys.len());
+    for (index, (column, operator, value)) in keys.iter().enumerate() {
+        let mut terms: Vec<String> = keys[..index]
+            .iter()
+            .map(|(column, _, value)| format!("{column} = {value}"))
+            .collect();
+        terms.push(format!("{column} {operator} {value}"));
+        alternatives.push(terms.join(" AND "));
+    }
+    let (first_column, first_operator, first_value) = &keys[0];
+    format!(
+        "{first_column} {first_operator}= {first_value} AND (({}))",
+        alternatives.join(") OR (")
+    )
+}
+
+/// A cursor value, already checked against its key's type by [`Cursor`].
+fn param_of(value: &Value) -> Param<'_> {
+    match value {
+        Value::String(text) => Param::Text(Some(text)),
+        Value::Number(number) => match number.as_i64() {
+            Some(integer) => Param::Integer(integer),
+            None => Param::Real(number.as_f64().unwrap_or_default()),
+        },
+        _ => Param::Text(None),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,212 @@
+use rusqlite::Connection;
+
+use super::*;
+use crate::http::conditional::WriteConditions;
+use crate::idempotency::key::IdempotencyKey;
+use crate::segments::model::SegmentPayload;
+use crate::testing::sqlite::{column, database, execute};
+use crate::validation::input::parse_json;
+
+fn patch(body: &str) -> SegmentPatch {
+    parse_json::<SegmentPayload>(body.as_bytes())
+        .unwrap()
+        .into_patch()
+        .unwrap()
+}
+
+fn new(nombre: &str) -> NewSegment {
+    let body = format!(r#"{{"nombre": "{nombre}", "longitud": -64.18, "latitud": -31.41}}"#);
+    parse_json::<SegmentPayload>(body.as_bytes())
+        .unwrap()
+        .into_new()
+        .unwrap()
+}
+
+fn id(raw: &str) -> SegmentId {
+    SegmentId::parse(raw).unwrap()
+}
+
+fn if_match(raw: &str) -> WriteConditions {
+    WriteConditions::parse(1, Some(raw), None).unwrap()
+}
+
+/// A database holding segment 1, at version 1.
+fn one_segment() -> Connection {
+    let db = database();
+    execute(&db, &insert_statement(&[new("Av. Colón")], None));
+    db
+}
+
+fn version_of(db: &Connection) -> Vec<i64> {
+    column(
+        db,
+        &Statement::new(SELECT_VERSION, vec![Param::Integer(1)]),
+        "version",
+    )
+}
+
+#[test]
+fn an_update_sets_only_the_sent_columns_updated_at_and_the_version() {
+    let patch = patch(r#"{"latitud": 5, "descripcion": null}"#);
+
+    let statement = update_statement(id("7"), &patch, &WriteConditions::default()).unwrap();
+
+    assert_eq!(
+        statement.text,
+        "UPDATE segmentos SET descripcion = ?1, latitud = ?2, \
+         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), version = version + 1 \
+         WHERE id_segmento = ?3 RETURNING id_segmento, nombre, descripcion, longitud, \
+         latitud, ubicacion, created_at, updated_at, version"
+    );
+    assert_eq!(
+        statement.params,
+        [Param::Text(None), Param::Real(5.0), Param::Integer(7)]
+    );
+}
+
+#[test]
+fn an_update_checks_if_match_in_its_own_where_clause() {
+    let patch = patch(r#"{"nombre": "b"}"#);
+
+    let statement = update_statement(id("1"), &patch, &if_match(r#""1.2", "1.3""#)).unwrap();
+
+    assert!(statement
+        .text
+        .contains("WHERE id_segmento = ?2 AND version IN (SELECT value FROM json_each(?3))"));
+    assert_eq!(statement.params[2], Param::OwnedText("[2,3]".into()));
+}
+
+#[test]
+fn an_update_with_the_current_version_writes_and_bumps_it() {
+    let db = one_segment();
+    let patch = patch(r#"{"nombre": "b"}"#);
+
+    let written = execute(
+        &db,
+        &update_statement(id("1"), &patch, &if_match("\"1.1\"")).unwrap(),
+    );
+
+    assert_eq!(written, 1);
+    assert_eq!(version_of(&db), [2]);
+}
+
+#[test]
+fn an_update_with_a_stale_version_writes_nothing() {
+    let db = one_segment();
+    let patch = patch(r#"{"nombre": "b"}"#);
+    execute(
+        &db,
+        &update_statement(id("1"), &patch, &if_match("\"1.1\"")).unwrap(),
+    );
+
+    let stale = update_statement(id("1"), &patch, &if_match("\"1.1\"")).unwrap();
+
+    assert_eq!(execute(&db, &stale), 0);
+    assert_eq!(version_of(&db), [2]);
+}
+
+#[test]
+fn if_none_match_star_refuses_every_write_to_an_existing_segment() {
+    let db = one_segment();
+    let conditions = WriteConditions::parse(1, None, Some("*")).unwrap();
+    let mut delete = Statement::default();
+    let id_param = delete.bind(Param::Integer(1));
+    let condition = conditions_sql(&mut delete, &conditions);
+    delete.text = format!("DELETE FROM segmentos WHERE id_segmento = {id_param}{condition}");
+
+    assert_eq!(execute(&db, &delete), 0);
+    assert_eq!(version_of(&db), [1]);
+}
+
+#[test]
+fn hostile_text_only_ever_travels_as_a_parameter() {
+    let patch = patch(r#"{"nombre": "x'; DROP TABLE segmentos; --"}"#);
+
+    let statement = update_statement(id("1"), &patch, &WriteConditions::default()).unwrap();
+
+    assert!(!statement.text.contains("DROP"));
+    assert_eq!(
+        statement.params[0],
+        Param::Text(Some("x'; DROP TABLE segmentos; --"))
+    );
+}
+
+#[test]
+fn an_empty_patch_builds_no_update() {
+    assert!(update_statement(id("1"), &patch("{}"), &WriteConditions::default()).is_none());
+}
+
+#[test]
+fn inserts_stay_within_d1s_100_parameters_and_keep_the_input_order() {
+    let db = database();
+    let segments: Vec<NewSegment> = (0..45).map(|n| new(&format!("s{n}"))).collect();
+    let statements: Vec<Statement> = segments
+        .chunks(*ROWS_PER_INSERT)
+        .map(|chunk| insert_statement(chunk, None))
+        .collect();
+
+    let names: Vec<String> = statements
+        .iter()
+        .flat_map(|statement| column::<String>(&db, statement, "nombre"))
+        .collect();
+
+    assert_eq!(statements.len(), 3);
+    assert!(statements
+        .iter()
+        .all(|s| s.params.len() <= 100 - Fence::PARAMS));
+    assert_eq!(names, (0..45).map(|n| format!("s{n}")).collect::<Vec<_>>());
+}
+
+#[test]
+fn a_fenced_insert_writes_only_while_the_key_is_held_and_records_its_ids() {
+    let db = one_segment();
+    let key = IdempotencyKey::parse("k").unwrap();
+    db.execute(
+        "INSERT INTO idempotency_keys (idempotency_key, fingerprint, token, claimed_at, \
+         expires_at) VALUES ('k', ?1, 'mine', 1, 2)",
+        ["f".repeat(64)],
+    )
+    .unwrap();
+    let segments = [new("a"), new("b")];
+    let mine = Fence::new(&key, "mine");
+    let theirs = Fence::new(&key, "theirs");
+
+    let fenced_off = execute(&db, &insert_statement(&segments, Some(&theirs)));
+    let written = execute(&db, &insert_statement(&segments, Some(&mine)));
+    execute(&db, &mine.record_created(segments.len()));
+    let repeated = execute(&db, &insert_statement(&segments, Some(&mine)));
+
+    assert_eq!((fenced_off, written, repeated), (0, 2, 0));
+    let recorded: Vec<String> = column(
+        &db,
+        &Statement::new("SELECT created_ids FROM idempotency_keys", vec![]),
+        "created_ids",
+    );
+    let mut ids: Vec<i64> = serde_json::from_str(&recorded[0]).unwrap();
+    ids.sort_unstable();
+    assert_eq!(ids, [2, 3]);
+}
+
+#[test]
+fn every_statement_uses_numbered_placeholders_only() {
+    let patch = patch(r#"{"nombre": "b"}"#);
+    let key = IdempotencyKey::parse("k").unwrap();
+    let fence = Fence::new(&key, "t");
+    let segments = [new("a")];
+    let built = [
+        insert_statement(&segments, Some(&fence)).text,
+        update_statement(id("1"), &patch, &if_match("\"1.1\""))
+            .unwrap()
+            .text,
+        fence.record_created(1).text,
+    ];
+    for sql in [SELECT_ONE.as_str(), SELECT_MANY.as_str(), SELECT_VERSION]
+        .into_iter()
+        .chain(built.iter().map(String::as_str))
+    {
+        let bare = sql
+            .match_indices('?')
+            .any(|(at, _)| !sql[at + 1..].starts_with(|c: char| c.is_ascii_digit()));
+        assert!(!bare, "{sql}");
+    }
+}

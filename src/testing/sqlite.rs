@@ -1,0 +1,65 @@
+//! Real SQLite for native tests of the SQL built in `db/`: an in-memory database with
+//! every migration applied, and statements run with their parameters bound.
+
+use rusqlite::types::Value as Sql;
+use rusqlite::{params_from_iter, Connection};
+
+use crate::db::{Param, Statement};
+
+/// An in-memory SQLite database with every migration of `migrations/` applied: the same
+/// schema and indexes D1 gets.
+pub fn database() -> Connection {
+    let connection = Connection::open_in_memory().unwrap();
+    let mut files: Vec<_> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    files.sort();
+    for file in files {
+        connection
+            .execute_batch(&std::fs::read_to_string(file).unwrap())
+            .unwrap();
+    }
+    connection
+}
+
+/// The values of `params`, as rusqlite binds them.
+pub fn values(params: &[Param<'_>]) -> Vec<Sql> {
+    params
+        .iter()
+        .map(|param| match param {
+            Param::Text(Some(text)) => Sql::Text(text.to_string()),
+            Param::Text(None) => Sql::Null,
+            Param::OwnedText(text) => Sql::Text(text.clone()),
+            Param::Real(number) => Sql::Real(*number),
+            Param::Integer(number) => Sql::Integer(*number),
+        })
+        .collect()
+}
+
+/// Runs a statement and returns one column of each row it gives.
+pub fn column<T: rusqlite::types::FromSql>(
+    db: &Connection,
+    statement: &Statement<'_>,
+    name: &str,
+) -> Vec<T> {
+    let mut prepared = db.prepare(&statement.text).unwrap();
+    prepared
+        .query_map(params_from_iter(values(&statement.params)), |row| {
+            row.get(name)
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// Runs a statement for its effect; returns how many rows it changed.
+pub fn execute(db: &Connection, statement: &Statement<'_>) -> usize {
+    let mut prepared = db.prepare(&statement.text).unwrap();
+    let mut rows = prepared
+        .query(params_from_iter(values(&statement.params)))
+        .unwrap();
+    while rows.next().unwrap().is_some() {}
+    drop(rows);
+    usize::try_from(db.changes()).unwrap()
+}
