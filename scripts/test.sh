@@ -8,8 +8,9 @@
 #      including security, fault-injection, rate-limit and CORS tests), and the browser
 #      tests of /docs and /map in Debian's headless Chromium (tests/browser/);
 #   5. end-to-end tests through `wrangler dev` over real HTTP (tests/e2e/): a client
-#      workflow, key management with `npm run keys`, a bounded load test, and Schemathesis
-#      fuzzing driven by /openapi.json. One at a time: each `wrangler dev` runs the build.
+#      workflow, key management with `npm run keys`, the smoke check and the demo data,
+#      a bounded load test, and Schemathesis fuzzing driven by /openapi.json. One at a
+#      time: each `wrangler dev` runs the build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

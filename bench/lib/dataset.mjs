@@ -2,23 +2,13 @@
 // from a fixed seed, as one SQL file of multi-row INSERTs that D1 (`wrangler d1 execute`)
 // and Python's sqlite3 both run as it is. Positions fill a 2° × 2° square around Córdoba,
 // so that the bbox and near queries below find about a page of segments each.
+import { mulberry32 } from '../../scripts/lib/mulberry32.mjs';
+
 const STREETS = ['Av. Colón', 'Bv. San Juan', 'Ruta 9', 'Av. Vélez Sarsfield', 'Calle Deán Funes', 'Ruta 20'];
 const PLACES = ['Córdoba', 'Villa Carlos Paz', 'Alta Gracia', 'Jesús María', 'Río Segundo', null];
 const PROBLEMS = ['Baches en el carril derecho', 'Fisuras longitudinales', 'Hundimiento leve', null];
 const ROWS_PER_INSERT = 100;
 const FIRST_INSTANT = Date.parse('2026-01-01T00:00:00.000Z');
-
-/** A small, fast, well-known 32-bit PRNG (mulberry32): same seed, same data, everywhere. */
-function mulberry32(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The segments, in id order (1..count). */
 export function segments(count, seed = 20261123) {
