@@ -13,8 +13,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 WORKER_BUILD_VERSION=0.8.7
+# Measured on a 2-core machine from an empty cargo cache (README "First run").
+TOOLS_ESTIMATE="6 min"
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }
+
+# A step that takes a while: what it does and how long it took on a 2-core machine, then
+# (done_step) how long it took here.
+step() { say "$1 (about $2 on 2 cores) ..."; STEP_STARTED=$SECONDS; }
+done_step() { say "  done in $((SECONDS - STEP_STARTED)) s"; }
 
 # The version a tool reports, or nothing when it is not installed.
 version_of() { "$1" --version 2>/dev/null | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -n 1 || true; }
@@ -26,32 +33,34 @@ locked_version() {
 
 install_npm_packages() {
   # npm writes node_modules/.package-lock.json on every install: when it is newer than
-  # package-lock.json, node_modules matches the lock file.
+  # package-lock.json, node_modules matches the lock file. `npm ci` installs exactly the
+  # lock file (complete for Linux, macOS and Windows) and never rewrites it.
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    say "installing npm packages (Node 22, wrangler, esbuild, binaryen)"
-    # `npm install`, not `npm ci`: the registry mirror lacks workerd's macOS and Windows
-    # builds, so the lock file has no entry for those optional packages and `npm ci`
-    # refuses it. `npm install` still installs exactly the locked versions.
-    npm install --no-audit --no-fund
+    step "installing npm packages with npm ci (Node 22, wrangler, esbuild, binaryen)" "30 s"
+    npm ci --no-audit --no-fund --loglevel=error
+    done_step
   fi
 }
 
 install_rust_toolchain() {
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
-    say "adding the wasm32-unknown-unknown target"
+    step "adding Rust's wasm32-unknown-unknown target" "15 s"
     rustup target add wasm32-unknown-unknown
+    done_step
   fi
-  if [ "$(version_of worker-build)" != "$WORKER_BUILD_VERSION" ]; then
-    say "installing worker-build $WORKER_BUILD_VERSION"
-    cargo install worker-build --version "$WORKER_BUILD_VERSION" --locked --force
-  fi
-  local bindgen
+  local bindgen missing=()
   bindgen=$(locked_version wasm-bindgen)
-  if [ "$(version_of wasm-bindgen)" != "$bindgen" ]; then
-    # Not --locked, unlike worker-build: one dependency pinned in wasm-bindgen-cli's lock
-    # file is missing from the crates.io mirror we build from.
-    say "installing wasm-bindgen-cli $bindgen (the wasm-bindgen version in Cargo.lock)"
-    cargo install wasm-bindgen-cli --version "$bindgen" --force
+  [ "$(version_of worker-build)" = "$WORKER_BUILD_VERSION" ] || missing+=("worker-build@$WORKER_BUILD_VERSION")
+  # The wasm-bindgen CLI must be the version of the wasm-bindgen crate in Cargo.lock.
+  [ "$(version_of wasm-bindgen)" = "$bindgen" ] || missing+=("wasm-bindgen-cli@$bindgen")
+  if [ ${#missing[@]} -gt 0 ]; then
+    step "building ${missing[*]} from crates.io (once per machine)" "$TOOLS_ESTIMATE"
+    # One `cargo install` with one target directory: the two tools share most of their
+    # dependencies (clap, serde, ureq and its TLS stack), which then compile once. Not
+    # --locked: a dependency pinned in wasm-bindgen-cli's lock file is missing from the
+    # crates.io mirror we build from, and resolving both together is what lets them share.
+    CARGO_TARGET_DIR="$PWD/build/cargo-tools" cargo install --force "${missing[@]}"
+    done_step
   fi
 }
 

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# The one build of the worker (npm scripts and wrangler's [build] both run it):
-# `worker-build --release` into build/, with wasm-opt, and with every tool it would
-# otherwise download taken from the package registries instead; then the static assets
-# (public/vendor/) the /docs and /map pages load.
+# The one build of the worker (npm scripts and wrangler's [build] both run it), into
+# build/, with every tool worker-build would otherwise download taken from the package
+# registries instead; then the static assets (public/vendor/) the /docs and /map pages load.
+#
+#   RECWAY_BUILD=release (the default): `worker-build --release`, LTO and wasm-opt -O3;
+#     what is deployed, size-checked and tested end to end.
+#   RECWAY_BUILD=dev (`npm start`): the wasm-dev profile (Cargo.toml), incremental and
+#     without wasm-opt, so that `wrangler dev` serves an edit within seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,5 +20,9 @@ for tool in "$ESBUILD_BIN" "$WASM_OPT_BIN"; do
   [ -x "$tool" ] || { echo "build: $tool is missing; run 'npm install' first" >&2; exit 1; }
 done
 
-worker-build --release
+case "${RECWAY_BUILD:-release}" in
+  release) worker-build --release ;;
+  dev) worker-build --profile wasm-dev ;;
+  *) echo "build: RECWAY_BUILD must be release or dev, not '$RECWAY_BUILD'" >&2; exit 2 ;;
+esac
 bash scripts/assets.sh

@@ -16,15 +16,18 @@ const TIMEOUT_MS = 10_000;
 /** A failed step: what was expected and what came back. */
 class StepFailure extends Error {}
 
-/** Runs the check against `baseUrl`; `log` receives one line per step. */
-export async function smoke(baseUrl, { key, log = console.log } = {}) {
+/**
+ * Runs the check against `baseUrl`; `log` receives one line per step. `headers` go with
+ * every request (a deploy routes them to the version it checks).
+ */
+export async function smoke(baseUrl, { key, headers: common = {}, log = console.log } = {}) {
   const base = new URL(baseUrl);
   const tag = `smoke-${randomUUID().slice(0, 8)}`;
   const auth = key ? { authorization: `Bearer ${key}` } : {};
   const call = async (method, path, { body, headers = {} } = {}) => {
     const response = await fetch(new URL(path, base), {
       method,
-      headers: { ...auth, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: { ...common, ...auth, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
       body: body ? JSON.stringify(body) : undefined,
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });

@@ -12,7 +12,8 @@ import { rootDir } from './worker.mjs';
 
 const STARTUP_TIMEOUT_MS = 180_000;
 
-function freePort() {
+/** A TCP port nothing listens on now. */
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();

@@ -1,0 +1,86 @@
+// The dev loop, timed: `npm run bench:reload [-- --rounds 3 --build release|dev]`.
+//
+// Starts `npm start` (bootstrap, local migrations, `wrangler dev` with its build) on a free
+// port and waits until it serves. Then, each round, edits one line of one `.rs` file (the
+// status /health reports) and times until `wrangler dev` has rebuilt and serves the edit;
+// then restores the file and times that reload too. The file is restored whatever happens.
+// `--build release` times the same loop with the release build (what `npm start` built
+// before the wasm-dev profile), for a before-and-after figure.
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { freePort, run } from '../tests/support/wrangler-dev.mjs';
+import { rootDir } from '../tests/support/worker.mjs';
+
+/** The file and the line each round edits. */
+export const EDITED_FILE = join(rootDir, 'src/observability/health_report.rs');
+const ORIGINAL = 'status: "healthy",';
+
+const START_TIMEOUT_MS = 30 * 60_000;
+const RELOAD_TIMEOUT_MS = 10 * 60_000;
+
+/** Polls `/health` until its status is `status`; returns the milliseconds since `since`. */
+async function servedStatus(url, status, since, timeoutMs, server) {
+  const deadline = since + timeoutMs;
+  while (performance.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`npm start exited:\n${server.output.slice(-3000)}`);
+    try {
+      const response = await fetch(`${url}/health`);
+      if (response.ok && (await response.json()).status === status) return performance.now() - since;
+    } catch {
+      // not listening, or reloading
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`/health did not report "${status}" within ${timeoutMs / 1000} s:\n${server.output.slice(-3000)}`);
+}
+
+/**
+ * Runs the loop; returns `{ startMs, reloadsMs, output }`. `build` is the RECWAY_BUILD of
+ * the dev server's builds (`npm start` uses `dev` unless told otherwise).
+ */
+export async function measureReload({ rounds = 3, build = 'dev', log = () => {} } = {}) {
+  const original = await readFile(EDITED_FILE, 'utf8');
+  if (original.split(ORIGINAL).length !== 3) throw new Error(`${EDITED_FILE} no longer holds ${ORIGINAL} twice`);
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const started = performance.now();
+  const server = run('npm', ['start'], { PORT: String(port), RECWAY_BUILD: build });
+  const reloadsMs = [];
+  try {
+    const startMs = await servedStatus(url, 'healthy', started, START_TIMEOUT_MS, server);
+    log(`npm start served in ${(startMs / 1000).toFixed(1)} s`);
+    for (let round = 1; round <= rounds; round++) {
+      const marker = `healthy-edit-${round}`;
+      // The first occurrence is the liveness report's status.
+      await writeFile(EDITED_FILE, original.replace(ORIGINAL, `status: "${marker}",`));
+      reloadsMs.push(await servedStatus(url, marker, performance.now(), RELOAD_TIMEOUT_MS, server));
+      log(`round ${round}: the edit was served after ${(reloadsMs.at(-1) / 1000).toFixed(1)} s`);
+      await writeFile(EDITED_FILE, original);
+      reloadsMs.push(await servedStatus(url, 'healthy', performance.now(), RELOAD_TIMEOUT_MS, server));
+      log(`round ${round}: the restored file was served after ${(reloadsMs.at(-1) / 1000).toFixed(1)} s`);
+    }
+    return { startMs, reloadsMs, output: server.output };
+  } finally {
+    await writeFile(EDITED_FILE, original);
+    if (server.exitCode === null) {
+      process.kill(-server.pid, 'SIGTERM');
+      await server.exited;
+    }
+  }
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: { rounds: { type: 'string', default: '3' }, build: { type: 'string', default: 'dev' } },
+  });
+  const { startMs, reloadsMs } = await measureReload({ rounds: Number(values.rounds), build: values.build, log: console.log });
+  const sorted = [...reloadsMs].sort((a, b) => a - b);
+  const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+  console.log(`\n${values.build} build: npm start served in ${seconds(startMs)}; ` +
+    `edit to served: median ${seconds(sorted[Math.floor(sorted.length / 2)])}, ` +
+    `max ${seconds(sorted.at(-1))} over ${sorted.length} reloads`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();
