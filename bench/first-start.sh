@@ -19,9 +19,14 @@ cleanup() {
 trap cleanup EXIT
 
 git clone --quiet . "$work/recway"
+# A CARGO_HOME of its own, holding only rustup's proxies (cargo, rustc, rustup), and PATH
+# without this machine's cargo bin directory: the tools cargo installed here are not seen.
+cargo_bin=$(dirname "$(command -v cargo)")
 export CARGO_HOME="$work/cargo" npm_config_cache="$work/npm-cache"
 mkdir -p "$CARGO_HOME/bin"
-export PATH="$CARGO_HOME/bin:$PATH"
+for proxy in cargo rustc rustup; do cp -P "$cargo_bin/$proxy" "$CARGO_HOME/bin/"; done
+PATH="$CARGO_HOME/bin:$(tr ':' '\n' <<< "$PATH" | grep -vxF "$cargo_bin" | paste -sd:)"
+export PATH
 port=$(node -e "const s = require('net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); })")
 
 echo "first-start: npm start in a fresh clone ($work/recway), empty cargo and npm caches, port $port"

@@ -69,6 +69,8 @@ args=(
 # idempotency keys): see that file. Only cases meant to be valid are changed.
 export PYTHONPATH="scripts${PYTHONPATH:+:$PYTHONPATH}"
 export SCHEMATHESIS_HOOKS=schemathesis_hooks
+# The hooks' bytecode goes under build/, not into a scripts/__pycache__/ in the tree.
+export PYTHONPYCACHEPREFIX=build/pycache
 
 # --config-file: the settings the CLI has no flag for (see that file).
 exec "$VENV/bin/schemathesis" --config-file scripts/schemathesis.toml run "${args[@]}" "$@"
