@@ -11,7 +11,7 @@ copy() { # <package dir> <destination dir> <file>...
   shift 2
   mkdir -p "$to"
   for file in "$@"; do
-    [ -f "$from/$file" ] || { echo "assets: $from/$file is missing; run 'npm install'" >&2; exit 1; }
+    [ -f "$from/$file" ] || { echo "assets: $from/$file is missing; run 'npm ci'" >&2; exit 1; }
     mkdir -p "$to/$(dirname "$file")"
     cp -p "$from/$file" "$to/$file"
   done

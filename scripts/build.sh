@@ -17,7 +17,7 @@ export WASM_BINDGEN_BIN
 export ESBUILD_BIN="$PWD/node_modules/.bin/esbuild"
 export WASM_OPT_BIN="$PWD/node_modules/.bin/wasm-opt"
 for tool in "$ESBUILD_BIN" "$WASM_OPT_BIN"; do
-  [ -x "$tool" ] || { echo "build: $tool is missing; run 'npm install' first" >&2; exit 1; }
+  [ -x "$tool" ] || { echo "build: $tool is missing; run 'npm ci' first" >&2; exit 1; }
 done
 
 case "${RECWAY_BUILD:-release}" in
