@@ -5,16 +5,19 @@
 //
 //   node bench/ab.mjs <bundle A> <bundle B> [endpoint keys, comma-separated] [rounds]
 //
-// Endpoint keys are those of bench/lib/endpoints.mjs (health, read, list, ...).
+// Endpoint keys are those of bench/lib/endpoints.mjs (health, read, list, ...), and `cold`:
+// cold starts (a fresh workerd to its first /health), 4 per round for each build and for an
+// empty worker, whose time is the runtime's own share.
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { seedSql, segments } from './lib/dataset.mjs';
 
+import { coldStarts } from './lib/coldstart.mjs';
 import { ENDPOINTS } from './lib/endpoints.mjs';
 import { cpuSeconds } from './lib/processes.mjs';
-import { LOAD_CPU, WORKERS, copyOf, rootDir, seedD1, startOnWorkerd } from './lib/targets.mjs';
+import { LOAD_CPU, WORKERS, copyOf, readWorkerConfig, rootDir, seedD1, startOnWorkerd } from './lib/targets.mjs';
 import { wrk } from './lib/wrk.mjs';
 
 const [bundleA, bundleB, keys = 'health,read,list', rounds = '5'] = process.argv.slice(2);
@@ -30,11 +33,26 @@ if (!existsSync(seeded)) {
   await writeFile(seedFile, seedSql(segments(10_000)));
   await seedD1(WORKERS.recway, seeded, seedFile);
 }
+const median = (values) => [...values].sort((x, y) => x - y)[values.length >> 1];
+
+if (keys.split(',').includes('cold')) {
+  const { compatibilityDate, databaseId, vars } = readWorkerConfig(WORKERS.recway);
+  const options = async (name, bundleDir) => ({
+    bundleDir,
+    compatibilityDate,
+    vars,
+    database: { id: databaseId, persistDir: await copyOf(seeded, join(scratch, `cold-${name}`)) },
+  });
+  const samples = await coldStarts({ A: await options('A', bundleA), B: await options('B', bundleB) }, 4 * Number(rounds), scratch);
+  const first = (name) => median(samples[name].map((sample) => sample.toFirstResponse));
+  const own = (name) => `${name} ${first(name).toFixed(1)} ms (own share ${(first(name) - first('empty')).toFixed(1)} ms)`;
+  console.log(`cold start to the first /health, median of ${samples.A.length}: ${own('A')}; ${own('B')}; empty worker ${first('empty').toFixed(1)} ms`);
+}
+
 const servers = {
   A: await startOnWorkerd(WORKERS.recway, bundleA, await copyOf(seeded, join(scratch, 'ab-a'))),
   B: await startOnWorkerd(WORKERS.recway, bundleB, await copyOf(seeded, join(scratch, 'ab-b'))),
 };
-const median = (values) => [...values].sort((x, y) => x - y)[values.length >> 1];
 const load = (server, endpoint, seconds) =>
   wrk({ url: server.url, endpoint, seconds, connections: 10, ids: 10_000, cpu: LOAD_CPU });
 

@@ -4,12 +4,17 @@
 //
 //   node bench/profile-worker.mjs <bundle dir> <database id> <seeded D1 dir> <path> [seconds]
 //
+// The release module has no function names (scripts/wasm-names.mjs): they come from
+// build/index_bg.names.wasm, which the last release build wrote (RECWAY_NAMES=<file> for
+// another), so profile a bundle right after building it.
 // Prints the functions with the most self and total time, and writes the profile as
 // build/bench/profile.cpuprofile (open it in Chrome DevTools' Performance panel).
+import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { Miniflare } from 'miniflare';
 
+import { functionNames, symbolize } from '../scripts/wasm-names.mjs';
 import { miniflareOptions } from './lib/miniflare.mjs';
 import { copyOf } from './lib/targets.mjs';
 import { wrk } from './lib/wrk.mjs';
@@ -60,7 +65,9 @@ const parent = new Map();
 for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
 const selfTime = new Map();
 const totalTime = new Map();
-const name = (node) => `${node.callFrame.functionName || '(anonymous)'} ${node.callFrame.url.split('/').pop()}:${node.callFrame.lineNumber}`;
+const namesFile = process.env.RECWAY_NAMES ?? 'build/index_bg.names.wasm';
+const wasmNames = existsSync(namesFile) ? functionNames(readFileSync(namesFile)) : new Map();
+const name = (node) => `${symbolize(node.callFrame.functionName, wasmNames) || '(anonymous)'} ${node.callFrame.url.split('/').pop()}:${node.callFrame.lineNumber}`;
 let busy = 0;
 profile.samples.forEach((sample, index) => {
   const delta = profile.timeDeltas[index + 1] ?? 0;

@@ -3,8 +3,8 @@
 # build/, with every tool worker-build would otherwise download taken from the package
 # registries instead; then the static assets (public/vendor/) the /docs and /map pages load.
 #
-#   RECWAY_BUILD=release (the default): `worker-build --release`, LTO and wasm-opt -O3;
-#     what is deployed, size-checked and tested end to end.
+#   RECWAY_BUILD=release (the default): `worker-build --release`, LTO and wasm-opt -O3,
+#     without the name section; what is deployed, size-checked and tested end to end.
 #   RECWAY_BUILD=dev (`npm start`): the wasm-dev profile (Cargo.toml), incremental and
 #     without wasm-opt, so that `wrangler dev` serves an edit within seconds.
 set -euo pipefail
@@ -21,7 +21,12 @@ for tool in "$ESBUILD_BIN" "$WASM_OPT_BIN"; do
 done
 
 case "${RECWAY_BUILD:-release}" in
-  release) worker-build --release ;;
+  release)
+    worker-build --release
+    # The module ships without its name section; build/index_bg.names.wasm keeps the
+    # names, to read a panic's stack trace or a profile with (scripts/wasm-names.mjs).
+    node scripts/wasm-names.mjs strip build/index_bg.wasm build/index_bg.names.wasm
+    ;;
   dev) worker-build --profile wasm-dev ;;
   *) echo "build: RECWAY_BUILD must be release or dev, not '$RECWAY_BUILD'" >&2; exit 2 ;;
 esac

@@ -2,6 +2,9 @@
 //! preflight, method, key, rate limit, scope, then its handler; then the headers every
 //! response carries, the metrics and the log line.
 
+use std::future::Future;
+use std::pin::Pin;
+
 use worker::worker_sys::web_sys;
 use worker::{console_log, Date, Env, Method, Response};
 
@@ -175,7 +178,7 @@ async fn serve(
     let key = match authorization {
         Some(header) => {
             let db = trace.db.insert(session(req, reads, env)?);
-            access::authenticate(&header, db).await
+            out_of_line(access::authenticate(&header, db)).await
         }
         None => Ok(None),
     };
@@ -196,27 +199,42 @@ async fn serve(
         Resource::Public | Resource::Metrics => None,
     };
     let id = matched.id.unwrap_or_default();
-    match (route.endpoint, method, db) {
-        (Endpoint::Liveness, ..) => health::liveness(),
-        (Endpoint::DatabaseHealth, ..) => health::database(env, &mut trace.round_trips).await,
-        (Endpoint::Map, ..) => map::page(env),
-        (Endpoint::Metrics, ..) => telemetry::exposition(),
-        (Endpoint::Segments, Method::Get | Method::Head, Some(db)) => {
-            segments::list::handler::list(req, db).await
+    let handler = match (route.endpoint, method, db) {
+        (Endpoint::Liveness, ..) => return health::liveness(),
+        (Endpoint::Map, ..) => return map::page(env),
+        (Endpoint::Metrics, ..) => return telemetry::exposition(),
+        (Endpoint::DatabaseHealth, ..) => {
+            out_of_line(health::database(env, &mut trace.round_trips))
         }
-        (Endpoint::Segments, Method::Post, Some(db)) => segments::create::one(req, db).await,
-        (Endpoint::BulkImport, Method::Post, Some(db)) => segments::create::bulk(req, db).await,
+        (Endpoint::Segments, Method::Get | Method::Head, Some(db)) => {
+            out_of_line(segments::list::handler::list(req, db))
+        }
+        (Endpoint::Segments, Method::Post, Some(db)) => out_of_line(segments::create::one(req, db)),
+        (Endpoint::BulkImport, Method::Post, Some(db)) => {
+            out_of_line(segments::create::bulk(req, db))
+        }
         (Endpoint::Segment, Method::Get | Method::Head, Some(db)) => {
-            segments::handlers::get(id, req, db).await
+            out_of_line(segments::handlers::get(id, req, db))
         }
         (Endpoint::Segment, Method::Put | Method::Patch, Some(db)) => {
-            segments::handlers::update(id, req, db).await
+            out_of_line(segments::handlers::update(id, req, db))
         }
         (Endpoint::Segment, Method::Delete, Some(db)) => {
-            segments::handlers::delete(id, req, db).await
+            out_of_line(segments::handlers::delete(id, req, db))
         }
-        _ => Err(not_allowed),
-    }
+        _ => return Err(not_allowed),
+    };
+    handler.await
+}
+
+/// A future behind a pointer and a vtable, so that its state machine stays a function of
+/// its own in the module: V8 compiles it when a request first runs it. Awaited inline, each
+/// handler (and the key lookup) would become part of the one function that every cold
+/// start compiles whole, whatever the request (README, "Profiling": the cold-start A/B).
+fn out_of_line<'a, T>(
+    future: impl Future<Output = T> + 'a,
+) -> Pin<Box<dyn Future<Output = T> + 'a>> {
+    Box::pin(future)
 }
 
 /// The request's D1 session. Reads go to any replica, or to one at least as new as the

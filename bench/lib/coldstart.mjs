@@ -21,14 +21,17 @@ async function coldStart(options) {
   return { toListening: listening - started, toFirstResponse: answered - started };
 }
 
-/** `runs` cold starts of each worker, alternating between them. */
+/**
+ * `runs` cold starts of each worker, alternating between them, and of an empty worker
+ * with the first one's configuration.
+ */
 export async function coldStarts(workers, runs, scratchDir) {
   const emptyDir = join(scratchDir, 'empty-worker');
   await mkdir(emptyDir, { recursive: true });
   await writeFile(join(emptyDir, 'index.js'), "export default { fetch: () => new Response('{}') };\n");
   // The empty worker has RecWay's configuration (its D1 binding too), so that the
   // difference between them is RecWay's module and first request alone.
-  const all = { ...workers, empty: { ...workers.recway, bundleDir: emptyDir } };
+  const all = { ...workers, empty: { ...Object.values(workers)[0], bundleDir: emptyDir } };
   const samples = Object.fromEntries(Object.keys(all).map((name) => [name, []]));
   for (let run = 0; run < runs; run += 1) {
     for (const [name, options] of Object.entries(all)) samples[name].push(await coldStart(options));
