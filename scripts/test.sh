@@ -22,8 +22,8 @@ cd "$(dirname "$0")/.."
 step() { printf '\n==> %s\n' "$*"; }
 
 # The working tree's changes, as git sees them (nothing to compare outside a git checkout).
-tree() { git status --porcelain 2>/dev/null || true; }
-tree_before=$(tree)
+tree_status() { git status --porcelain 2>/dev/null || true; }
+tree_before=$(tree_status)
 
 bash scripts/bootstrap.sh
 bash scripts/bootstrap.sh --browser
@@ -55,7 +55,7 @@ step "end-to-end tests through wrangler dev (workflow, keys, load, fuzzing)"
 node --test --test-reporter=spec --test-concurrency=1 tests/e2e/*.test.mjs
 
 step "the working tree is as the tests found it"
-tree_after=$(tree)
+tree_after=$(tree_status)
 if [ "$tree_after" != "$tree_before" ]; then
   echo "npm test changed the working tree (git status --porcelain):" >&2
   diff <(echo "$tree_before") <(echo "$tree_after") >&2 || true
