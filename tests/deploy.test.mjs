@@ -4,14 +4,14 @@
 // smoke check runs for real, against the built worker on a local D1 or against a broken
 // server. What is tested is the order of the steps and the rollback.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { rootDir, startWorker } from './support/worker.mjs';
+import { startWorker } from './support/worker.mjs';
+import { run } from './support/wrangler-dev.mjs';
 
 const STABLE = '11111111-1111-4111-8111-111111111111';
 const NEW = '22222222-2222-4222-8222-222222222222';
@@ -47,15 +47,14 @@ if (command === 'versions upload') {
 async function runDeploy(fakeDir, args, env = {}) {
   const log = join(fakeDir, `calls-${Math.random()}.ndjson`);
   await writeFile(log, '');
-  const child = spawn(process.execPath, ['scripts/deploy.mjs', ...args], {
-    cwd: rootDir,
-    env: { ...process.env, PATH: `${fakeDir}${delimiter}${process.env.PATH}`, FAKE_WRANGLER_LOG: log, FAKE_STABLE: STABLE, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const child = run(process.execPath, ['scripts/deploy.mjs', ...args], {
+    PATH: `${fakeDir}${delimiter}${process.env.PATH}`,
+    FAKE_WRANGLER_LOG: log,
+    FAKE_STABLE: STABLE,
+    ...env,
   });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  const code = await new Promise((resolve) => child.on('exit', resolve));
+  const { code } = await child.exited;
+  const { output } = child;
   const calls = (await readFile(log, 'utf8')).trim().split('\n').filter(Boolean).map((line) => JSON.parse(line));
   return { code, output, calls };
 }
