@@ -101,10 +101,12 @@ async function readsAsRecorded(name, path, headers = {}) {
   assert.equal(response.status, 200, name);
   const meta = {
     total: response.headers.get('x-total-count'),
-    link: response.headers.get('link')?.replace(/^<https?:\/\/[^/]+/, '<'),
+    link: response.headers.get('link'),
     contentType: response.headers.get('content-type'),
   };
-  matchesGolden(name, `${JSON.stringify(meta)}\n${await response.text()}`);
+  // The port differs from run to run.
+  const text = `${JSON.stringify(meta)}\n${await response.text()}`;
+  matchesGolden(name, text.replaceAll(new URL(api.url).origin, '<origin>'));
 }
 
 describe('golden bodies of stored segments', () => {
