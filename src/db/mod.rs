@@ -139,33 +139,6 @@ impl Database {
         statements: &[Statement<'_>],
         retry: Retry,
     ) -> Result<Vec<String>, ApiError> {
-        self.batch_with(statements, retry, |rows| {
-            JSON::stringify(&rows).map(String::from).map_err(js_message)
-        })
-        .await
-    }
-
-    /// Runs statements as one D1 batch and returns the rows of each as D1 gave them, for
-    /// columns that go to a response as they are (see [`Row`]).
-    pub async fn batch_rows(
-        &self,
-        statements: &[Statement<'_>],
-        retry: Retry,
-    ) -> Result<Vec<Vec<Row>>, ApiError> {
-        self.batch_with(statements, retry, |rows| {
-            Ok(rows.iter().map(|row| Row(row.unchecked_into())).collect())
-        })
-        .await
-    }
-
-    /// Runs a batch, retrying as `retry` allows, and reads each statement's rows with
-    /// `read`.
-    async fn batch_with<T>(
-        &self,
-        statements: &[Statement<'_>],
-        retry: Retry,
-        read: impl Fn(Array) -> Result<T, String>,
-    ) -> Result<Vec<T>, ApiError> {
         let mut attempt = 0;
         loop {
             let prepared = statements
@@ -177,14 +150,7 @@ impl Database {
                 .collect::<worker::Result<Vec<_>>>()
                 .map_err(failed)?;
             let started_ms = worker::Date::now().as_millis();
-            let outcome = run_batch(&self.session, prepared)
-                .await
-                .and_then(|results| {
-                    results
-                        .into_iter()
-                        .map(&read)
-                        .collect::<Result<Vec<_>, _>>()
-                });
+            let outcome = batch_as_json(&self.session, prepared).await;
             let elapsed_ms = worker::Date::now().as_millis().saturating_sub(started_ms);
             self.round_trips.borrow_mut().push(elapsed_ms as f64);
             match outcome {
@@ -227,17 +193,16 @@ impl Database {
     }
 }
 
-/// Runs a batch and returns each statement's rows, or D1's error message.
+/// Runs a batch and returns each statement's rows as JSON text, or D1's error message.
 ///
 /// Not `D1DatabaseSession::batch` and `D1Result::results()`: those convert every field of
 /// every row across the JavaScript boundary one by one (serde_wasm_bindgen), which the
-/// profile of a 100-row list showed as its largest share of our own CPU time. Rows stay
-/// JavaScript objects: one `JSON.stringify` per result runs natively in V8 for serde_json
-/// to read in one pass, or a body SQLite built goes to the response untouched.
-async fn run_batch(
+/// profile of a 100-row list showed as its largest share of our own CPU time. One
+/// `JSON.stringify` per result runs natively in V8, and serde_json reads it in one pass.
+async fn batch_as_json(
     session: &D1DatabaseSession,
     statements: Vec<D1PreparedStatement>,
-) -> Result<Vec<Array>, String> {
+) -> Result<Vec<String>, String> {
     let session: &worker_sys::D1DatabaseSession = session.as_ref().unchecked_ref();
     let statements: Array = statements
         .iter()
@@ -251,30 +216,11 @@ async fn run_batch(
             let rows = result
                 .unchecked_into::<worker_sys::D1Result>()
                 .results()
-                .map_err(js_message)?;
-            Ok(rows.unwrap_or_default())
+                .map_err(js_message)?
+                .unwrap_or_default();
+            JSON::stringify(&rows).map(String::from).map_err(js_message)
         })
         .collect()
-}
-
-/// A row as D1 gave it: a JavaScript object with a member per column.
-pub struct Row(js_sys::Object);
-
-impl Row {
-    /// A text column, left in JavaScript; `None` when it is NULL (or not text).
-    pub fn text(&self, column: &str) -> Option<js_sys::JsString> {
-        js_sys::Reflect::get(&self.0, &JsValue::from_str(column))
-            .ok()?
-            .dyn_into()
-            .ok()
-    }
-
-    /// A number column; `None` when it is NULL (or not a number).
-    pub fn number(&self, column: &str) -> Option<f64> {
-        js_sys::Reflect::get(&self.0, &JsValue::from_str(column))
-            .ok()?
-            .as_f64()
-    }
 }
 
 /// The message of a JavaScript exception, as D1 reports its failures.

@@ -20,29 +20,20 @@ pub fn segment_etag(id: i64, version: i64, format: Format) -> String {
     }
 }
 
-/// What a list's entity tag covers beyond its items' versions: bump it when the text of
-/// a list body changes for the same rows (a new member, another number format), so that
-/// no client keeps a body of the old form on a `304`.
-const LIST_REPRESENTATION: u8 = 2;
-
-/// The weak entity tag of a list response: a digest of everything that decides its body,
-/// the representation, the `id.version` of each item in order, the total count and the
-/// next link. Every other byte of the body follows from those and the URL, the cache key
-/// the tag belongs to. Weak: equal lists are "the same list" whatever the bytes (RFC
-/// 9110 §8.8.1).
+/// The weak entity tag of a list response: a digest of everything in it that can change,
+/// the body, the total count and the next link. Weak: equal lists are "the same list"
+/// whatever the bytes (RFC 9110 §8.8.1).
 ///
 /// SipHash (std's `DefaultHasher`), not a cryptographic digest: the tag only has to change
 /// when the list does, and nobody gains by forging a collision with a list they can read.
 /// SHA-256 was 3% of a 100-row list's CPU time (`npm run bench`, bench/RESULTS.md). The
 /// algorithm may change with the Rust release; a new build then only misses one `304`.
-pub fn list_etag(format: Format, versions: &str, total: u64, next: Option<&str>) -> String {
+pub fn list_etag(body: &[u8], total: u64, next: Option<&str>) -> String {
     let mut hasher = DefaultHasher::new();
-    hasher.write_u8(LIST_REPRESENTATION);
-    hasher.write_u8(format as u8);
     hasher.write_u64(total);
     hasher.write(next.unwrap_or_default().as_bytes());
     hasher.write_u8(0);
-    hasher.write(versions.as_bytes());
+    hasher.write(body);
     format!("W/\"{:016x}\"", hasher.finish())
 }
 

@@ -12,5 +12,5 @@ pub use request::{
     header, method, method_label, query_pairs, random_uuid, request_id, with_query, Incoming,
 };
 pub use response::{
-    bytes_response, conditional_get, empty_response, finish, json_response, text_response, Finish,
+    bytes_response, conditional_get, empty_response, finish, json_response, Finish,
 };

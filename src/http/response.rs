@@ -1,9 +1,7 @@
 //! Responses and the headers every response carries.
 
 use serde::Serialize;
-use worker::js_sys::JsString;
-use worker::wasm_bindgen::{self, prelude::wasm_bindgen, JsCast, JsValue};
-use worker::{web_sys, Headers, Response, ResponseBuilder};
+use worker::{Headers, Response, ResponseBuilder};
 
 use super::conditional::TagList;
 use crate::db::bookmark::BOOKMARK_HEADER;
@@ -30,25 +28,6 @@ pub fn bytes_response(status: u16, body: Vec<u8>, media_type: &str) -> worker::R
         .with_status(status)
         .with_headers(headers)
         .fixed(body))
-}
-
-#[wasm_bindgen]
-extern "C" {
-    /// The platform's `Response`, built from a JavaScript string (web_sys takes a `&str`,
-    /// which it copies out of wasm).
-    #[wasm_bindgen(js_name = Response)]
-    type TextResponse;
-
-    #[wasm_bindgen(constructor, js_class = "Response", catch)]
-    fn new(text: &JsString) -> Result<TextResponse, JsValue>;
-}
-
-/// A `200` whose body is a JavaScript string, D1's text: it goes to the runtime as it is,
-/// never copied into wasm and out again.
-pub fn text_response(text: &JsString, media_type: &str) -> worker::Result<Response> {
-    let response = Response::from(TextResponse::new(text)?.unchecked_into::<web_sys::Response>());
-    response.headers().set("content-type", media_type)?;
-    Ok(response)
 }
 
 /// Gives a `GET` response its `ETag`, or answers `304 Not Modified` (with the same

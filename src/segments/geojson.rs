@@ -10,19 +10,22 @@ use super::list::item::ListItem;
 pub const MEDIA_TYPE: &str = "application/geo+json";
 
 /// A page of a list.
-// The list handler writes its text around the features SQLite built (`COLLECTION_START`,
-// `Paging::collection_end`): this type is its schema, and the oracle of that text in tests.
-#[cfg(test)]
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(utoipa::ToSchema))]
 pub struct FeatureCollection<'a> {
     #[serde(rename = "type")]
     kind: FeatureCollectionType,
     features: Vec<Feature<'a>>,
-    #[serde(flatten)]
-    paging: Paging,
+    /// How many segments match the filters, over all pages (as `X-Total-Count`).
+    #[serde(rename = "numberMatched")]
+    number_matched: u64,
+    /// How many features this page holds.
+    #[serde(rename = "numberReturned")]
+    number_returned: usize,
+    /// `self`, and `next` when more segments follow.
+    links: Vec<Link>,
 }
 
-#[cfg(test)]
 impl<'a> FeatureCollection<'a> {
     pub fn new(
         rows: &'a [ListItem],
@@ -30,56 +33,20 @@ impl<'a> FeatureCollection<'a> {
         self_href: String,
         next_href: Option<String>,
     ) -> Self {
-        Self {
-            kind: FeatureCollectionType::FeatureCollection,
-            features: rows.iter().map(Feature::new).collect(),
-            paging: Paging::new(number_matched, rows.len() as u64, self_href, next_href),
-        }
-    }
-}
-
-/// A FeatureCollection's text before its first feature.
-pub const COLLECTION_START: &str = r#"{"type":"FeatureCollection","features":["#;
-
-/// The paging members of a FeatureCollection (OGC API Features).
-#[derive(Debug, Serialize)]
-#[cfg_attr(test, derive(utoipa::ToSchema))]
-pub struct Paging {
-    /// How many segments match the filters, over all pages (as `X-Total-Count`).
-    #[serde(rename = "numberMatched")]
-    number_matched: u64,
-    /// How many features this page holds.
-    #[serde(rename = "numberReturned")]
-    number_returned: u64,
-    /// `self`, and `next` when more segments follow.
-    links: Vec<Link>,
-}
-
-impl Paging {
-    pub fn new(
-        number_matched: u64,
-        number_returned: u64,
-        self_href: String,
-        next_href: Option<String>,
-    ) -> Self {
         let mut links = vec![Link::new(self_href, "self")];
         links.extend(next_href.map(|href| Link::new(href, "next")));
         Self {
+            kind: FeatureCollectionType::FeatureCollection,
+            features: rows.iter().map(Feature::new).collect(),
             number_matched,
-            number_returned,
+            number_returned: rows.len(),
             links,
         }
     }
-
-    /// A FeatureCollection's text after its last feature: `],` and these members.
-    pub fn collection_end(&self) -> serde_json::Result<String> {
-        let members = serde_json::to_string(self)?;
-        Ok(format!("],{}", &members[1..]))
-    }
 }
 
-#[cfg(test)]
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(utoipa::ToSchema))]
 enum FeatureCollectionType {
     FeatureCollection,
 }

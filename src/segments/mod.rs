@@ -7,7 +7,6 @@ pub mod fields;
 pub mod geo;
 pub mod geojson;
 pub mod handlers;
-pub mod json_sql;
 pub mod list;
 pub mod model;
 #[cfg(test)]

@@ -5,7 +5,6 @@ use base64::Engine;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-#[cfg(test)]
 use super::item::ListItem;
 use super::sort::Sort;
 use crate::validation::field_error::ErrorKind;
@@ -15,17 +14,15 @@ use crate::validation::field_error::ErrorKind;
 pub struct Cursor(Vec<Value>);
 
 impl Cursor {
-    /// The cursor pointing just after the row whose `sort` keys are `keys`.
-    pub fn after_keys(keys: Vec<Value>, sort: &Sort) -> String {
-        let token = json!({ "s": sort.canonical(), "k": keys });
-        URL_SAFE_NO_PAD.encode(token.to_string())
-    }
-
     /// The cursor pointing just after `row` in `sort` order.
-    #[cfg(test)]
     pub fn after(row: &ListItem, sort: &Sort) -> String {
-        let keys = sort.keys().iter().map(|key| key.field.value_of(row));
-        Self::after_keys(keys.collect(), sort)
+        let key: Vec<Value> = sort
+            .keys()
+            .iter()
+            .map(|key| key.field.value_of(row))
+            .collect();
+        let token = json!({ "s": sort.canonical(), "k": key });
+        URL_SAFE_NO_PAD.encode(token.to_string())
     }
 
     pub fn decode(raw: &str, sort: &Sort) -> Result<Self, ErrorKind> {

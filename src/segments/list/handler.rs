@@ -1,17 +1,16 @@
 //! `GET /api/v1/segmentos`: a page of segments, as JSON or GeoJSON.
 
-use worker::js_sys::{Array, JsString};
 use worker::Response;
 
+use super::cursor::Cursor;
 use super::params::ListParams;
 use super::sql;
 use crate::db::Database;
 use crate::error::ApiError;
 use crate::http::conditional::list_etag;
 use crate::http::negotiation::Format;
-use crate::http::{self, bytes_response, conditional_get, text_response, Incoming};
-use crate::segments::geojson::{Paging, COLLECTION_START};
-use crate::segments::json_sql::{restore_numbers, MARK_TEXT};
+use crate::http::{self, bytes_response, conditional_get, Incoming};
+use crate::segments::geojson::FeatureCollection;
 
 /// List segments.
 ///
@@ -52,31 +51,24 @@ use crate::segments::json_sql::{restore_numbers, MARK_TEXT};
 pub async fn list(req: &Incoming, db: &Database) -> Result<Response, ApiError> {
     let url = req.url();
     let query = ListParams::from_query(http::query_pairs(url)).parse()?;
+    let page = sql::list(db, &query).await?;
+    let next = match page.rows.last() {
+        Some(last) if page.more => Some(next_page(url, &Cursor::after(last, &query.sort))),
+        _ => None,
+    };
     let format = Format::negotiate(query.format, http::header(req, "accept")?.as_deref());
-    let page = sql::list(db, &query, format).await?;
-    let next = page.next.as_deref().map(|cursor| next_page(url, cursor));
-    let items = page.chunks.iter().collect::<Array>().join(",");
-    let (start, end) = match format {
-        Format::Json => ("[".to_owned(), "]".to_owned()),
-        Format::GeoJson => {
-            let paging = Paging::new(page.total, page.returned, url.to_owned(), next.clone());
-            let end = paging
-                .collection_end()
-                .map_err(|error| ApiError::Internal(error.to_string()))?;
-            (COLLECTION_START.to_owned(), end)
-        }
-    };
-    let body = JsString::from(start)
-        .concat(&items)
-        .concat(&JsString::from(end));
-    let etag = list_etag(format, &page.versions, page.total, next.as_deref());
-    let mut response = if body.includes(MARK_TEXT, 0) {
-        let body = restore_numbers(&String::from(body))
-            .map_err(|marked| ApiError::Internal(format!("unreadable number {:?}", marked.0)))?;
-        bytes_response(200, body.into_bytes(), format.media_type())?
-    } else {
-        text_response(&body, format.media_type())?
-    };
+    let body = match format {
+        Format::Json => serde_json::to_vec(&page.rows),
+        Format::GeoJson => serde_json::to_vec(&FeatureCollection::new(
+            &page.rows,
+            page.total,
+            url.to_owned(),
+            next.clone(),
+        )),
+    }
+    .map_err(|error| ApiError::Internal(error.to_string()))?;
+    let etag = list_etag(&body, page.total, next.as_deref());
+    let mut response = bytes_response(200, body, format.media_type())?;
     let headers = response.headers_mut();
     headers.set("x-total-count", &page.total.to_string())?;
     headers.set("vary", "accept")?;

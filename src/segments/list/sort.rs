@@ -3,14 +3,10 @@
 
 use std::fmt::Write;
 
-#[cfg(test)]
-use serde_json::json;
-use serde_json::Value;
+use serde_json::{json, Value};
 
-#[cfg(test)]
 use super::item::ListItem;
 use crate::segments::fields::{CREATED_AT, ID_SEGMENTO, NOMBRE, UPDATED_AT};
-use crate::segments::json_sql;
 use crate::validation::field_error::ErrorKind;
 
 /// The words of `sort`, for the OpenAPI document.
@@ -72,20 +68,7 @@ impl SortField {
         }
     }
 
-    /// The SQL of this field's JSON text in a page row, as a cursor records it: the
-    /// distance unrounded, as `near` computed it (`scale`: see [`json_sql::number`]).
-    pub fn json_sql(self, scale: &str) -> String {
-        match self {
-            Self::IdSegmento => self.name().to_owned(),
-            Self::Nombre | Self::CreatedAt | Self::UpdatedAt => {
-                format!("json_quote({})", self.name())
-            }
-            Self::DistanceM => json_sql::number(self.name(), scale),
-        }
-    }
-
-    /// This field of a listed row, as a cursor records it: the oracle of [`Self::json_sql`].
-    #[cfg(test)]
+    /// This field of a listed row, as a cursor records it.
     pub fn value_of(self, row: &ListItem) -> Value {
         let segment = &row.segment;
         match self {

@@ -5,101 +5,96 @@
 //!
 //! ```sql
 //! SELECT COUNT(*) AS total FROM (<matches>) [WHERE <within radius>]
-//! WITH page AS MATERIALIZED (
-//!   SELECT * FROM (<matches>) [WHERE <within radius> AND <after cursor>]
-//!   ORDER BY <sort> LIMIT ? OFFSET ?)
-//! SELECT <the page's JSON, in chunks> ...
+//! SELECT * FROM (<matches>) [WHERE <within radius> AND <after cursor>]
+//!   ORDER BY <sort> LIMIT ? OFFSET ?
 //! ```
 //!
 //! where `<matches>` selects the columns (and `distance_m` for `near`) of the rows the
-//! filters keep. SQLite flattens that subquery, so the filters and the order reach the
-//! table's indexes; the page itself is materialized, so that each row's distance is
-//! computed once, however many times its JSON text names it.
+//! filters keep. SQLite flattens the subquery, so the filters and the order reach the
+//! table's indexes.
 
 use std::fmt::Write;
 
 use serde_json::Value;
-use worker::js_sys::JsString;
 
 use super::cursor::Cursor;
+use super::item::ListItem;
 use super::params::{Filter, ListQuery};
 use super::sort::Sort;
-use crate::db::{Database, Param, Retry, Statement};
+use crate::db::{rows_of, Database, Param, Retry, Statement};
 use crate::error::ApiError;
-use crate::http::negotiation::Format;
 use crate::segments::fields::COLUMNS;
 use crate::segments::geo::{GeoBox, Near, EARTH_RADIUS_M};
-use crate::segments::json_sql::{self, restore_numbers, SCALE};
+use crate::segments::model::Segment;
 
-/// Items per row of the page statement. D1 refuses a string over 2,000,000 bytes; a
-/// hundred of the longest items SQLite can build stay under it (`tests.rs`), and the
-/// largest page, 1,000, is ten rows.
-pub const ITEMS_PER_CHUNK: i64 = 100;
-
-/// One page of a list, as SQLite wrote it.
+/// One page of a list.
 #[derive(Debug)]
 pub struct ListPage {
     /// How many segments match the filters, over all pages.
     pub total: u64,
-    /// The items' JSON text (GeoJSON Features in a GeoJSON list), in order, in chunks of
-    /// items joined by commas. Numbers may be marked (see [`json_sql`]).
-    pub chunks: Vec<JsString>,
-    /// How many items the chunks hold.
-    pub returned: u64,
-    /// `id.version` of each item, in order: what the page's entity tag is made from.
-    pub versions: String,
-    /// The cursor to the next page, when more rows follow.
-    pub next: Option<String>,
+    pub rows: Vec<ListItem>,
+    /// Whether rows follow this page.
+    pub more: bool,
 }
 
 /// Counts the matches and reads one page of them, in one batch (one snapshot).
-pub async fn list(db: &Database, query: &ListQuery, format: Format) -> Result<ListPage, ApiError> {
-    let statements = [
-        count_statement(&query.filter),
-        page_statement(query, format),
-    ];
-    let results = db.batch_rows(&statements, Retry::Transient).await?;
-    let total = results[0]
+pub async fn list(db: &Database, query: &ListQuery) -> Result<ListPage, ApiError> {
+    let statements = [count_statement(&query.filter), page_statement(query)];
+    let results = db.batch(&statements, Retry::Transient).await?;
+    #[derive(serde::Deserialize)]
+    struct Total {
+        total: u64,
+    }
+    let total = rows_of::<Total>(&results[0])?
         .first()
-        .and_then(|row| row.number("total"))
-        .unwrap_or_default() as u64;
-    let mut page = ListPage {
-        total,
-        chunks: Vec::new(),
-        returned: 0,
-        versions: String::new(),
-        next: None,
-    };
+        .map_or(0, |count| count.total);
+    let mut rows: Vec<ListItem> = rows_of::<PageRow>(&results[1])?
+        .into_iter()
+        .map(ListItem::from)
+        .collect();
     // The page statement reads one row more than asked: its presence means a next page.
-    let mut fetched = 0;
-    for row in &results[1] {
-        fetched += row.number("fetched").unwrap_or_default() as u64;
-        page.chunks.extend(row.text("items"));
-        if let Some(versions) = row.text("versions") {
-            if !page.versions.is_empty() {
-                page.versions.push(',');
-            }
-            page.versions.push_str(&String::from(versions));
-        }
-        if let Some(keys) = row.text("last_keys") {
-            page.next = Some(cursor_after(&String::from(keys), &query.sort)?);
-        }
-    }
-    let limit = u64::try_from(query.page.limit()).unwrap_or_default();
-    page.returned = fetched.min(limit);
-    if fetched <= limit {
-        page.next = None;
-    }
-    Ok(page)
+    let limit = usize::try_from(query.page.limit()).unwrap_or(usize::MAX);
+    let more = rows.len() > limit;
+    rows.truncate(limit);
+    Ok(ListPage { total, rows, more })
 }
 
-/// The cursor after a row whose sort keys SQLite wrote as `keys`, a JSON array.
-fn cursor_after(keys: &str, sort: &Sort) -> Result<String, ApiError> {
-    let unreadable = |why: String| ApiError::Internal(format!("unreadable cursor keys: {why}"));
-    let keys = restore_numbers(keys).map_err(|marked| unreadable(marked.0))?;
-    let keys: Vec<Value> =
-        serde_json::from_str(&keys).map_err(|error| unreadable(error.to_string()))?;
-    Ok(Cursor::after_keys(keys, sort))
+/// A row of the page statement: a segment's columns and, in a `near` list, its distance.
+/// Read flat rather than as `ListItem`, whose `Segment` is flattened: serde reads a
+/// flattened struct through a buffered copy of every field, and that was 2% of a 100-row
+/// list's CPU time (`npm run bench`).
+#[derive(serde::Deserialize)]
+struct PageRow {
+    id_segmento: i64,
+    nombre: String,
+    descripcion: Option<String>,
+    longitud: f64,
+    latitud: f64,
+    ubicacion: Option<String>,
+    created_at: String,
+    updated_at: String,
+    version: i64,
+    #[serde(default)]
+    distance_m: Option<f64>,
+}
+
+impl From<PageRow> for ListItem {
+    fn from(row: PageRow) -> Self {
+        Self {
+            segment: Segment {
+                id_segmento: row.id_segmento,
+                nombre: row.nombre,
+                descripcion: row.descripcion,
+                longitud: row.longitud,
+                latitud: row.latitud,
+                ubicacion: row.ubicacion,
+                created_at: row.created_at,
+                updated_at: row.updated_at,
+                version: row.version,
+            },
+            distance_m: row.distance_m,
+        }
+    }
 }
 
 /// `WHERE a AND b ...`, or nothing for no conditions.
@@ -124,9 +119,7 @@ fn count_statement(filter: &Filter) -> Statement<'_> {
     statement
 }
 
-/// The page's rows in order, and one more if it exists: every column, and the distance
-/// in a `near` list.
-fn rows_statement(query: &ListQuery) -> Statement<'_> {
+fn page_statement(query: &ListQuery) -> Statement<'_> {
     let mut statement = Statement::default();
     let matches = matches(&mut statement, &query.filter);
     let mut outer: Vec<String> = radius_condition(&mut statement, &query.filter)
@@ -142,46 +135,6 @@ fn rows_statement(query: &ListQuery) -> Statement<'_> {
         "SELECT * FROM ({matches}){} ORDER BY {} LIMIT {limit} OFFSET {offset}",
         where_clause(&outer),
         order_by(&query.sort)
-    );
-    statement
-}
-
-/// The page as JSON text, one row per [`ITEMS_PER_CHUNK`] items, each with:
-///
-/// - `items`: their JSON objects, or GeoJSON Features, joined by commas;
-/// - `versions`: their `id.version`, joined by commas;
-/// - `fetched`: how many rows it read, the row after the page included;
-/// - `last_keys`: on the page's last item, its sort keys as a JSON array, for a cursor.
-///
-/// `row_number()` over the sort, not the page's own order, numbers the items: the order
-/// inside each `group_concat` is then what SQL guarantees, not what a plan happens to do.
-fn page_statement(query: &ListQuery, format: Format) -> Statement<'_> {
-    let mut statement = rows_statement(query);
-    let scale = statement.bind(Param::Real(SCALE));
-    let limit = statement.bind(Param::Integer(query.page.limit()));
-    let near = query.filter.near.is_some();
-    let item = match format {
-        Format::Json => json_sql::item(near, &scale),
-        Format::GeoJson => json_sql::feature(near, &scale),
-    };
-    let keys: Vec<String> = query
-        .sort
-        .keys()
-        .iter()
-        .map(|key| key.field.json_sql(&scale))
-        .collect();
-    statement.text = format!(
-        "WITH page AS MATERIALIZED ({rows}), \
-         numbered AS (SELECT *, row_number() OVER (ORDER BY {order}) AS n FROM page) \
-         SELECT group_concat(CASE WHEN n <= {limit} THEN {item} END, ',' ORDER BY n) AS items, \
-         group_concat(CASE WHEN n <= {limit} THEN id_segmento || '.' || version END, ',' \
-         ORDER BY n) AS versions, \
-         count(*) AS fetched, \
-         max(CASE WHEN n = {limit} THEN '[' || {keys} || ']' END) AS last_keys \
-         FROM numbered GROUP BY (n - 1) / {ITEMS_PER_CHUNK} ORDER BY min(n)",
-        rows = statement.text,
-        order = order_by(&query.sort),
-        keys = keys.join(" || ',' || "),
     );
     statement
 }

@@ -4,7 +4,6 @@ use rusqlite::{params_from_iter, Connection};
 
 use super::*;
 use crate::segments::geo::Point;
-use crate::segments::list::item::ListItem;
 use crate::segments::list::params::ListParams;
 use crate::testing::sqlite::{database, values};
 
@@ -29,7 +28,7 @@ fn query(pairs: &[(&str, &str)]) -> ListQuery {
 
 /// `(id, distance_m)` of each row of the page.
 fn page(db: &Connection, query: &ListQuery) -> Vec<(i64, Option<f64>)> {
-    let statement = rows_statement(query);
+    let statement = page_statement(query);
     let mut prepared = db.prepare(&statement.text).unwrap();
     let has_distance = prepared.column_names().contains(&"distance_m");
     prepared
@@ -66,7 +65,7 @@ fn count(db: &Connection, pairs: &[(&str, &str)]) -> i64 {
 
 /// The details of `EXPLAIN QUERY PLAN` for the page statement.
 fn plan(db: &Connection, pairs: &[(&str, &str)]) -> Vec<String> {
-    plan_of(db, &rows_statement(&query(pairs)))
+    plan_of(db, &page_statement(&query(pairs)))
 }
 
 /// Four segments: three in Córdoba (ids 1-3), one in Madrid (id 4).
@@ -248,7 +247,7 @@ fn cursors_walk_every_order_without_repeats_or_gaps() {
                 pairs.push(("cursor", cursor));
             }
             let query = query(&pairs);
-            let statement = rows_statement(&query);
+            let statement = page_statement(&query);
             let mut prepared = db.prepare(&statement.text).unwrap();
             let rows: Vec<ListItem> = prepared
                 .query_map(params_from_iter(values(&statement.params)), |row| {
