@@ -11,9 +11,9 @@ use crate::validation::{ErrorKind, FieldError};
 /// `422` for a header the API reads that is over its bound, or a query string with too
 /// many or too long parameters; checked before anything is parsed.
 pub fn check(req: &Incoming) -> Result<(), ApiError> {
-    for name in READ_HEADERS {
-        if let Some(value) = req.raw_header(name)? {
-            check_header(name, &value)?;
+    for (name, value) in req.read_headers() {
+        if let Some(value) = value {
+            check_header(name, value)?;
         }
     }
     check_query(http::query_pairs(req.url()))?;
@@ -32,21 +32,6 @@ pub const MAX_QUERY_VALUE_CHARS: usize = 2048;
 
 /// Longest value of a header the API reads, in bytes.
 pub const MAX_HEADER_BYTES: usize = 4096;
-
-/// The headers the API reads, each bounded by [`MAX_HEADER_BYTES`] before any is parsed.
-pub const READ_HEADERS: [&str; 11] = [
-    "accept",
-    "authorization",
-    "content-type",
-    "idempotency-key",
-    "if-match",
-    "if-none-match",
-    "origin",
-    "access-control-request-method",
-    "access-control-request-headers",
-    "x-d1-bookmark",
-    "x-request-id",
-];
 
 /// Every problem with the query string's size: too many parameters, or a name or value
 /// too long. What the parameters mean is each route's business.

@@ -1,9 +1,12 @@
 //! The request as the API reads it: its method, URL, query and headers, and its id.
 
-use worker::js_sys::{Reflect, Uint8Array};
+use worker::js_sys::{Array, Reflect, Uint8Array};
+use worker::wasm_bindgen::JsValue;
 use worker::wasm_bindgen_futures::JsFuture;
 use worker::worker_sys::web_sys;
 use worker::{ByteStream, Method};
+
+use super::platform;
 
 /// The caller's `X-Request-ID` when it is safe to echo and log, else a fresh one.
 pub fn request_id(from_caller: Option<&str>) -> String {
@@ -33,7 +36,17 @@ pub fn random_uuid() -> String {
 fn format_uuid_v4(mut bytes: [u8; 16]) -> String {
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let hex: String = bytes
+        .iter()
+        .flat_map(|byte| {
+            [
+                DIGITS[usize::from(byte >> 4)],
+                DIGITS[usize::from(byte & 0x0f)],
+            ]
+        })
+        .map(char::from)
+        .collect();
     format!(
         "{}-{}-{}-{}-{}",
         &hex[0..8],
@@ -56,13 +69,50 @@ pub struct Incoming {
     raw: web_sys::Request,
     method: String,
     url: String,
+    /// The value of each of [`READ_HEADERS`], in its order.
+    headers: Vec<Option<String>>,
+}
+
+/// The request headers the API reads, fetched once per request in one call
+/// (`http::platform`); `request_bounds` checks each against its bound.
+pub const READ_HEADERS: [&str; 11] = [
+    "accept",
+    "authorization",
+    "content-type",
+    "idempotency-key",
+    "if-match",
+    "if-none-match",
+    "origin",
+    "access-control-request-method",
+    "access-control-request-headers",
+    "x-d1-bookmark",
+    "x-request-id",
+];
+
+thread_local! {
+    /// [`READ_HEADERS`] as a JavaScript array, made once per isolate.
+    static READ_HEADER_NAMES: Array = READ_HEADERS.iter().map(|name| JsValue::from_str(name)).collect();
 }
 
 impl Incoming {
     pub fn new(raw: web_sys::Request) -> Self {
         let method = raw.method();
         let url = raw.url();
-        Self { raw, method, url }
+        let headers =
+            READ_HEADER_NAMES.with(|names| platform::header_values(&raw.headers(), names));
+        Self {
+            raw,
+            method,
+            url,
+            headers,
+        }
+    }
+
+    /// Each of [`READ_HEADERS`] with its value, blank or not.
+    pub fn read_headers(&self) -> impl Iterator<Item = (&'static str, Option<&str>)> {
+        READ_HEADERS
+            .into_iter()
+            .zip(self.headers.iter().map(Option::as_deref))
     }
 
     /// The method exactly as sent.
@@ -80,9 +130,13 @@ impl Incoming {
         path_of(&self.url)
     }
 
-    /// A header as sent, blank or not (see [`header`] for the API's reading).
+    /// A header as sent, blank or not (see [`header`] for the API's reading): one of
+    /// [`READ_HEADERS`] as read when the request came in, any other from the request.
     pub fn raw_header(&self, name: &str) -> worker::Result<Option<String>> {
-        Ok(self.raw.headers().get(name)?)
+        match READ_HEADERS.iter().position(|read| *read == name) {
+            Some(index) => Ok(self.headers.get(index).cloned().flatten()),
+            None => Ok(self.raw.headers().get(name)?),
+        }
     }
 
     /// The Cloudflare data centre that received the request (`request.cf.colo`).

@@ -1,9 +1,11 @@
 //! Responses and the headers every response carries.
 
 use serde::Serialize;
+use worker::js_sys::JsString;
 use worker::{Headers, Response, ResponseBuilder};
 
 use super::conditional::TagList;
+use super::platform;
 use crate::db::bookmark::BOOKMARK_HEADER;
 
 /// A JSON response with the given status.
@@ -71,28 +73,37 @@ pub struct Finish<'a> {
     pub server_timing: &'a str,
 }
 
-/// Headers every response carries: the request id, the security headers (OWASP's for
-/// APIs), `Server-Timing`, and those of [`Finish`]. (The runtime drops the body of an
-/// answer to `HEAD`, as HTTP requires.)
-pub fn finish(mut response: Response, with: &Finish<'_>) -> worker::Result<Response> {
-    let headers = response.headers_mut();
-    headers.set("x-request-id", with.request_id)?;
-    headers.set("x-content-type-options", "nosniff")?;
-    headers.set("x-frame-options", "DENY")?;
-    headers.set("referrer-policy", "no-referrer")?;
-    headers.set(
+/// The security headers every response carries unless it sets its own (OWASP's for APIs).
+const SECURITY_HEADERS: [(&str, &str); 5] = [
+    ("x-content-type-options", "nosniff"),
+    ("x-frame-options", "DENY"),
+    ("referrer-policy", "no-referrer"),
+    (
         "strict-transport-security",
         "max-age=31536000; includeSubDomains",
-    )?;
-    if headers.get("content-security-policy")?.is_none() {
-        headers.set("content-security-policy", API_CONTENT_SECURITY_POLICY)?;
-    }
-    headers.set("server-timing", with.server_timing)?;
-    if let Some(cache_control) = with.cache_control {
-        headers.set("cache-control", cache_control)?;
-    }
-    if let Some(bookmark) = with.bookmark {
-        headers.set(BOOKMARK_HEADER, bookmark)?;
-    }
+    ),
+    ("content-security-policy", API_CONTENT_SECURITY_POLICY),
+];
+
+thread_local! {
+    /// [`SECURITY_HEADERS`] as `platform::set_missing_headers` takes them, made once per
+    /// isolate: a JavaScript string crosses into JavaScript without a copy.
+    static SECURITY_HEADER_PAIRS: JsString =
+        JsString::from(platform::header_pairs(SECURITY_HEADERS));
+}
+
+/// Headers every response carries: the request id, the security headers, `Server-Timing`,
+/// and those of [`Finish`]; in two calls to JavaScript. (The runtime drops the body of an
+/// answer to `HEAD`, as HTTP requires.)
+pub fn finish(mut response: Response, with: &Finish<'_>) -> worker::Result<Response> {
+    let headers = &response.headers_mut().0;
+    SECURITY_HEADER_PAIRS.with(|pairs| platform::set_missing_headers(headers, pairs));
+    let mut own = vec![
+        ("x-request-id", with.request_id),
+        ("server-timing", with.server_timing),
+    ];
+    own.extend(with.cache_control.map(|value| ("cache-control", value)));
+    own.extend(with.bookmark.map(|value| (BOOKMARK_HEADER, value)));
+    platform::set_headers(headers, &platform::header_pairs(own));
     Ok(response)
 }
