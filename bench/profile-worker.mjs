@@ -15,6 +15,7 @@ import { createServer } from 'node:net';
 import { Miniflare } from 'miniflare';
 
 import { functionNames, symbolize } from '../scripts/wasm-names.mjs';
+import { busyMicros, inspect, profiled, timePerFunction } from './lib/isolate-profile.mjs';
 import { miniflareOptions } from './lib/miniflare.mjs';
 import { copyOf } from './lib/targets.mjs';
 import { wrk } from './lib/wrk.mjs';
@@ -32,63 +33,27 @@ const options = miniflareOptions({ bundleDir, compatibilityDate: '2026-11-01', d
 const miniflare = new Miniflare({ ...options, inspectorPort });
 const url = await miniflare.ready;
 
-const targets = await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json();
-// The user worker's isolate (Miniflare names it core:user:<name>).
-const target = targets.find((t) => t.id.startsWith('core:user:'));
-const socket = new WebSocket(target.webSocketDebuggerUrl);
-await new Promise((resolve) => socket.addEventListener('open', resolve));
-let nextId = 0;
-const pending = new Map();
-socket.addEventListener('message', (event) => {
-  const message = JSON.parse(event.data);
-  if (message.id !== undefined) pending.get(message.id)?.(message.result);
-});
-const send = (method, params = {}) =>
-  new Promise((resolve) => {
-    const id = (nextId += 1);
-    pending.set(id, resolve);
-    socket.send(JSON.stringify({ id, method, params }));
-  });
+const session = await inspect(inspectorPort);
 
 const endpoint = { method: 'GET', path };
 await wrk({ url: url.href, endpoint, seconds: 5, connections: 16, ids: 10000, cpu: 1 });
-await send('Profiler.enable');
-await send('Profiler.setSamplingInterval', { interval: 200 });
-await send('Profiler.start');
-const load = await wrk({ url: url.href, endpoint, seconds: Number(seconds), connections: 16, ids: 10000, cpu: 1 });
-const { profile } = await send('Profiler.stop');
+const { result: load, profile } = await profiled(session, () =>
+  wrk({ url: url.href, endpoint, seconds: Number(seconds), connections: 16, ids: 10000, cpu: 1 }),
+);
 await writeFile('build/bench/profile.cpuprofile', JSON.stringify(profile));
 
-// Self time per node, and total time per function (a function counted once per sample).
-const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-const parent = new Map();
-for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
-const selfTime = new Map();
-const totalTime = new Map();
 const namesFile = process.env.RECWAY_NAMES ?? 'build/index_bg.names.wasm';
 const wasmNames = existsSync(namesFile) ? functionNames(readFileSync(namesFile)) : new Map();
 const name = (node) => `${symbolize(node.callFrame.functionName, wasmNames) || '(anonymous)'} ${node.callFrame.url.split('/').pop()}:${node.callFrame.lineNumber}`;
-let busy = 0;
-profile.samples.forEach((sample, index) => {
-  const delta = profile.timeDeltas[index + 1] ?? 0;
-  const node = byId.get(sample);
-  if (node.callFrame.functionName === '(idle)') return;
-  busy += delta;
-  selfTime.set(name(node), (selfTime.get(name(node)) ?? 0) + delta);
-  const seen = new Set();
-  for (let id = sample; id !== undefined; id = parent.get(id)) {
-    const key = name(byId.get(id));
-    if (!seen.has(key)) totalTime.set(key, (totalTime.get(key) ?? 0) + delta);
-    seen.add(key);
-  }
-});
+const { self: selfTime, total: totalTime } = timePerFunction(profile, name);
+const busy = busyMicros(profile);
 const perRequest = (micros) => (micros / load.requests).toFixed(1).padStart(7);
-console.log(`${target.title}: ${load.requests} requests; busy ${perRequest(busy)} µs per request (isolate, not idle)`);
+console.log(`${session.title}: ${load.requests} requests; busy ${perRequest(busy)} µs per request (isolate, not idle)`);
 const top = (map, label) => {
   console.log(`\n${label} (µs per request)`);
   for (const [key, micros] of [...map].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${perRequest(micros)}  ${key.slice(0, 110)}`);
 };
 top(selfTime, 'self');
 top(totalTime, 'total');
-socket.close();
+session.close();
 await miniflare.dispose();

@@ -1,13 +1,15 @@
 // `npm run bench`: RecWay side by side with a Hono + D1 Worker and the previous FastAPI +
-// SQLAlchemy server (bench/peers/), on the same seeded data, interleaved, with wrk; then
-// the same through `wrangler dev`, and cold starts. Writes bench/RESULTS.md,
-// bench/results.svg and bench/results.json. Not part of `npm test`.
+// SQLAlchemy server (bench/peers/), on the same seeded data, interleaved, with wrk. First
+// the headline, each worker isolate's own CPU time per request (V8 CPU profiles, what
+// Cloudflare bills and limits); then req/s, latency and whole-process CPU; the same
+// through `wrangler dev`; cold starts. Writes bench/RESULTS.md, bench/results.svg and
+// bench/results.json. Not part of `npm test`.
 //
 //   npm run bench [-- --duration 10 --rounds 3 --connections 10 --segments 10000
 //                     --warmup 3 --cold-starts 10 --skip-wrangler-dev]
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { cpus, totalmem, release } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
@@ -15,8 +17,9 @@ import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { coldStarts, wasmStartup } from './lib/coldstart.mjs';
 import { seedSql, segments } from './lib/dataset.mjs';
 import { ENDPOINTS } from './lib/endpoints.mjs';
+import { busyMicros, inspect, profiled } from './lib/isolate-profile.mjs';
 import { cpuSeconds, peakMemoryBytes, resetPeakMemory } from './lib/processes.mjs';
-import { CHART_PANELS, chart, markdown, summarize } from './lib/report.mjs';
+import { CHART_PANELS, chart, markdown, median, summarize } from './lib/report.mjs';
 import {
   LOAD_CPU, WORKERS, buildWorker, copyOf, readWorkerConfig, rootDir, seedD1, seedSqlite,
   startFastapi, startOnWorkerd, startWranglerDev,
@@ -156,6 +159,49 @@ async function measureSuite(name, targets) {
   }
 }
 
+/**
+ * The headline: each worker isolate's own CPU time per request, in microseconds. The
+ * workers run with workerd's inspector, and the profiler samples each isolate while wrk
+ * loads it (rounds interleaved, as the load runs): the same sampling for both workers.
+ * A separate suite, because an attached inspector slows what it observes (console.log
+ * above all) and the load runs must not pay for it.
+ */
+async function measureIsolates(targets) {
+  const running = [];
+  try {
+    for (const target of targets) {
+      log(`isolate CPU: starting ${target.label}`);
+      const server = await target.start();
+      running.push({ ...target, server, session: await inspect(server.inspectorPort) });
+    }
+    const load = (target, endpoint, seconds) => wrk({
+      url: target.server.url, endpoint, seconds, connections: settings.connections, ids: settings.segments, cpu: LOAD_CPU,
+    });
+    const runs = {};
+    for (const endpoint of ENDPOINTS) {
+      runs[endpoint.key] = Object.fromEntries(running.map((target) => [target.key, []]));
+      for (const target of running) await load(target, endpoint, settings.warmup);
+      for (let round = 1; round <= settings.rounds; round += 1) {
+        for (const target of running) {
+          const { result, profile } = await profiled(target.session, () => load(target, endpoint, settings.duration));
+          const micros = busyMicros(profile) / result.requests;
+          runs[endpoint.key][target.key].push(micros);
+          log(`isolate CPU: ${endpoint.label} round ${round} ${target.label}: ${micros.toFixed(0)} µs/req`);
+        }
+      }
+    }
+    const summaries = Object.fromEntries(
+      Object.entries(runs).map(([key, byTarget]) => [key, Object.fromEntries(Object.entries(byTarget).map(([t, r]) => [t, median(r)]))]),
+    );
+    return { targets: running.map(({ key, label }) => ({ key, label })), runs, summaries };
+  } finally {
+    for (const target of running) {
+      target.session.close();
+      await target.server.stop();
+    }
+  }
+}
+
 /** The first line a command prints about its version (wrk prints it and exits 1). */
 const version = (command, args) => {
   const { stdout, stderr } = spawnSync(command, args, { encoding: 'utf8' });
@@ -193,6 +239,11 @@ async function main() {
   const { bundles, seeded } = await prepare();
   const runDir = (name) => join(scratch, `run-${name}`);
 
+  const isolate = await measureIsolates([
+    { key: 'recway', label: 'RecWay (Rust/wasm)', start: async () => startOnWorkerd(WORKERS.recway, bundles.recway, await copyOf(seeded.recway, runDir('isolate-recway')), { inspector: true }) },
+    { key: 'hono', label: 'Hono + D1 (JS)', start: async () => startOnWorkerd(WORKERS.hono, bundles.hono, await copyOf(seeded.hono, runDir('isolate-hono')), { inspector: true }) },
+  ]);
+
   const direct = await measureSuite('workerd', [
     { key: 'recway', label: 'RecWay (Rust/wasm)', start: async () => startOnWorkerd(WORKERS.recway, bundles.recway, await copyOf(seeded.recway, runDir('recway'))) },
     { key: 'hono', label: 'Hono + D1 (JS)', start: async () => startOnWorkerd(WORKERS.hono, bundles.hono, await copyOf(seeded.hono, runDir('hono'))) },
@@ -212,9 +263,12 @@ async function main() {
   };
   const cold = await coldStarts({ recway: await workerOptions('recway'), hono: await workerOptions('hono') }, settings.coldStarts, scratch);
   const wasm = await wasmStartup(bundles.recway, 20);
+  const wasmFile = (await readdir(bundles.recway)).find((file) => file.endsWith('.wasm'));
+  // As scripts/size.sh measures it, against the CI budget.
+  wasm.gzipBytes = execFileSync('gzip', ['-9', '-c', join(bundles.recway, wasmFile)]).length;
 
   const meta = metadata();
-  const results = { meta, endpoints: ENDPOINTS, direct, viaWranglerDev, cold, wasm };
+  const results = { meta, endpoints: ENDPOINTS, isolate, direct, viaWranglerDev, cold, wasm };
   const benchDir = join(rootDir, 'bench');
   await writeFile(join(benchDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   await writeFile(join(benchDir, 'results.svg'), chart(ENDPOINTS, direct.targets, direct.summaries, CHART_PANELS));

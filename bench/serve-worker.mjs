@@ -3,6 +3,9 @@
 //
 //   node bench/serve-worker.mjs '<miniflareOptions() argument as JSON>'
 //
+// With `inspectorPort` in that argument, workerd's inspector listens there (for V8 CPU
+// profiles of the worker's isolate: bench/lib/isolate-profile.mjs).
+//
 // Prints one JSON line, {"url", "pid"} (pid: the workerd process that runs the worker and
 // its local D1), then serves until SIGTERM. bench/run.mjs starts it under `taskset`, so
 // workerd inherits the CPU it is pinned to.
@@ -27,7 +30,8 @@ function childPid(name) {
     });
 }
 
-const miniflare = new Miniflare(miniflareOptions(JSON.parse(process.argv[2])));
+const { inspectorPort, ...options } = JSON.parse(process.argv[2]);
+const miniflare = new Miniflare({ ...miniflareOptions(options), ...(inspectorPort && { inspectorPort }) });
 const url = await miniflare.ready;
 process.stdout.write(`${JSON.stringify({ url: url.href, pid: childPid('workerd') })}\n`);
 

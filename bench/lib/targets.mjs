@@ -127,9 +127,10 @@ export async function copyOf(source, destination) {
 }
 
 /** The worker in `bundleDir` on workerd's own socket; only workerd counts as serving. */
-export async function startOnWorkerd(worker, bundleDir, persistDir) {
+export async function startOnWorkerd(worker, bundleDir, persistDir, { inspector = false } = {}) {
   const { compatibilityDate, databaseId, vars } = readWorkerConfig(worker);
-  const options = { bundleDir, compatibilityDate, database: { id: databaseId, persistDir }, vars };
+  const inspectorPort = inspector ? await freePort() : undefined;
+  const options = { bundleDir, compatibilityDate, database: { id: databaseId, persistDir }, vars, inspectorPort };
   const child = start('taskset', ['-c', String(SERVER_CPU), process.execPath, 'bench/serve-worker.mjs', JSON.stringify(options)]);
   const announced = await new Promise((resolve, reject) => {
     child.stdout.on('data', () => {
@@ -139,7 +140,7 @@ export async function startOnWorkerd(worker, bundleDir, persistDir) {
     child.exited.then(() => reject(new Error(`serve-worker exited:\n${child.output}`)));
   });
   await waitForHealth(announced.url, child);
-  return { url: announced.url, pids: () => [announced.pid], stop: () => stopGroup(child) };
+  return { url: announced.url, pids: () => [announced.pid], inspectorPort, stop: () => stopGroup(child) };
 }
 
 /** `wrangler dev` as a developer runs it: wrangler, its proxy and the worker all count. */
