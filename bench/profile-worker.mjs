@@ -15,7 +15,7 @@ import { createServer } from 'node:net';
 import { Miniflare } from 'miniflare';
 
 import { functionNames, symbolize } from '../scripts/wasm-names.mjs';
-import { busyMicros, inspect, profiled, timePerFunction } from './lib/isolate-profile.mjs';
+import { busyMicros, inspect, profiled, timePerFunction, timeUnder } from './lib/isolate-profile.mjs';
 import { miniflareOptions } from './lib/miniflare.mjs';
 import { copyOf } from './lib/targets.mjs';
 import { wrk } from './lib/wrk.mjs';
@@ -49,6 +49,10 @@ const { self: selfTime, total: totalTime } = timePerFunction(profile, name);
 const busy = busyMicros(profile);
 const perRequest = (micros) => (micros / load.requests).toFixed(1).padStart(7);
 console.log(`${session.title}: ${load.requests} requests; busy ${perRequest(busy)} µs per request (isolate, not idle)`);
+// The D1 binding's own JavaScript (workerd's d1-api module, and the fetch to the database
+// it makes): the same for every worker that reads D1, whatever language it is in.
+const d1 = timeUnder(profile, (frame) => frame.url.includes('d1-api'));
+console.log(`D1 binding's JavaScript: ${perRequest(d1)} µs per request (${((100 * d1) / busy).toFixed(0)}% of busy)`);
 const top = (map, label) => {
   console.log(`\n${label} (µs per request)`);
   for (const [key, micros] of [...map].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${perRequest(micros)}  ${key.slice(0, 110)}`);

@@ -22,7 +22,7 @@ wasm=$(find "$dir" -maxdepth 1 -name '*.wasm' | head -n 1)
 [ -n "$wasm" ] || { echo "size: no .wasm in $dir; run 'npm run build' first" >&2; exit 1; }
 
 raw=$(wc -c < "$wasm")
-gzipped=$(gzip -9 -c "$wasm" | wc -c)
+gzipped=$(gzip -9 -n -c "$wasm" | wc -c)
 kib() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1024 }'; }
 printf 'wasm raw:  %7d bytes (%s KiB)\n' "$raw" "$(kib "$raw")"
 printf 'wasm gzip: %7d bytes (%s KiB), budget %d bytes (%s KiB)\n' \

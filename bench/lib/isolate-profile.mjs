@@ -76,3 +76,20 @@ export function timePerFunction(profile, name) {
   });
   return { self, total };
 }
+
+/** Microseconds of samples with a frame that `inFrame(callFrame)` holds anywhere on their stack. */
+export function timeUnder(profile, inFrame) {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  let micros = 0;
+  profile.samples.forEach((sample, index) => {
+    for (let id = sample; id !== undefined; id = parent.get(id)) {
+      if (inFrame(byId.get(id).callFrame)) {
+        micros += profile.timeDeltas[index + 1] ?? 0;
+        return;
+      }
+    }
+  });
+  return micros;
+}
