@@ -74,14 +74,25 @@ export async function startWranglerDev({ vars = {} } = {}) {
   // CI=1: wrangler skips its "apply migrations?" prompt in non-interactive runs.
   await runToEnd('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistDir], { CI: '1' });
 
-  const [port, inspectorPort] = [await freePort(), await freePort()];
-  const url = `http://127.0.0.1:${port}`;
   const varArgs = Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]);
-  const server = run('wrangler', [
-    'dev', '--ip', '127.0.0.1', '--port', String(port),
-    '--inspector-port', String(inspectorPort), '--persist-to', persistDir, ...varArgs,
-  ]);
-  await waitUntilServing(url, server);
+  // A port free when chosen can be taken before wrangler binds it (workerd's own sockets
+  // take ephemeral ports too): then wrangler exits saying so, and a new pair is tried.
+  let url;
+  let server;
+  for (let attempt = 1; ; attempt += 1) {
+    const [port, inspectorPort] = [await freePort(), await freePort()];
+    url = `http://127.0.0.1:${port}`;
+    server = run('wrangler', [
+      'dev', '--ip', '127.0.0.1', '--port', String(port),
+      '--inspector-port', String(inspectorPort), '--persist-to', persistDir, ...varArgs,
+    ]);
+    try {
+      await waitUntilServing(url, server);
+      break;
+    } catch (error) {
+      if (attempt >= 3 || !server.output.includes('Address already in use')) throw error;
+    }
+  }
   return {
     url,
     persistDir,
