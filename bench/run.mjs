@@ -127,6 +127,36 @@ async function measure(target, endpoint, seconds) {
   };
 }
 
+/**
+ * Every endpoint on every running target: a warm-up each, then `settings.rounds` rounds
+ * interleaved across the targets. `run(target, endpoint)` measures one run, which
+ * `describe` puts in the log. Returns the runs by endpoint, then by target.
+ */
+async function interleaved(name, running, { warmUp, run, describe }) {
+  const runs = {};
+  for (const endpoint of ENDPOINTS) {
+    runs[endpoint.key] = Object.fromEntries(running.map((target) => [target.key, []]));
+    for (const target of running) await warmUp(target, endpoint);
+    for (let round = 1; round <= settings.rounds; round += 1) {
+      for (const target of running) {
+        const result = await run(target, endpoint);
+        runs[endpoint.key][target.key].push(result);
+        log(`${name}: ${endpoint.label} round ${round} ${target.label}: ${describe(result)}`);
+      }
+    }
+  }
+  return runs;
+}
+
+/** `summary` of each endpoint's runs on each target. */
+const summarizeEach = (runs, summary) =>
+  Object.fromEntries(
+    Object.entries(runs).map(([key, byTarget]) => [key, Object.fromEntries(Object.entries(byTarget).map(([t, r]) => [t, summary(r)]))]),
+  );
+
+/** The targets as the report names them. */
+const labels = (running) => running.map(({ key, label }) => ({ key, label }));
+
 /** Starts `targets`, checks they agree, then measures every endpoint on each, interleaved. */
 async function measureSuite(name, targets) {
   const running = [];
@@ -136,24 +166,13 @@ async function measureSuite(name, targets) {
       running.push({ ...target, server: await target.start() });
     }
     await checkParity(running);
-    const runs = {};
-    for (const endpoint of ENDPOINTS) {
-      runs[endpoint.key] = Object.fromEntries(running.map((target) => [target.key, []]));
-      for (const target of running) await measure(target, endpoint, settings.warmup);
-      for (let round = 1; round <= settings.rounds; round += 1) {
-        for (const target of running) {
-          const run = await measure(target, endpoint, settings.duration);
-          runs[endpoint.key][target.key].push(run);
-          log(`${name}: ${endpoint.label} round ${round} ${target.label}: ${run.rps.toFixed(0)} req/s, ` +
-            `p99 ${run.p99.toFixed(1)} ms, ${run.cpuMs.toFixed(3)} CPU ms/req${run.errors ? `, ${run.errors} ERRORS` : ''}`);
-        }
-      }
-    }
-    const summaries = Object.fromEntries(
-      Object.entries(runs).map(([key, byTarget]) => [key, Object.fromEntries(Object.entries(byTarget).map(([t, r]) => [t, summarize(r)]))]),
-    );
-    const targetsInfo = running.map(({ key, label }) => ({ key, label }));
-    return { targets: targetsInfo, runs, summaries };
+    const runs = await interleaved(name, running, {
+      warmUp: (target, endpoint) => measure(target, endpoint, settings.warmup),
+      run: (target, endpoint) => measure(target, endpoint, settings.duration),
+      describe: (run) => `${run.rps.toFixed(0)} req/s, p99 ${run.p99.toFixed(1)} ms, ` +
+        `${run.cpuMs.toFixed(3)} CPU ms/req${run.errors ? `, ${run.errors} ERRORS` : ''}`,
+    });
+    return { targets: labels(running), runs, summaries: summarizeEach(runs, summarize) };
   } finally {
     for (const target of running) await target.server.stop();
   }
@@ -177,23 +196,15 @@ async function measureIsolates(targets) {
     const load = (target, endpoint, seconds) => wrk({
       url: target.server.url, endpoint, seconds, connections: settings.connections, ids: settings.segments, cpu: LOAD_CPU,
     });
-    const runs = {};
-    for (const endpoint of ENDPOINTS) {
-      runs[endpoint.key] = Object.fromEntries(running.map((target) => [target.key, []]));
-      for (const target of running) await load(target, endpoint, settings.warmup);
-      for (let round = 1; round <= settings.rounds; round += 1) {
-        for (const target of running) {
-          const { result, profile } = await profiled(target.session, () => load(target, endpoint, settings.duration));
-          const micros = busyMicros(profile) / result.requests;
-          runs[endpoint.key][target.key].push(micros);
-          log(`isolate CPU: ${endpoint.label} round ${round} ${target.label}: ${micros.toFixed(0)} µs/req`);
-        }
-      }
-    }
-    const summaries = Object.fromEntries(
-      Object.entries(runs).map(([key, byTarget]) => [key, Object.fromEntries(Object.entries(byTarget).map(([t, r]) => [t, median(r)]))]),
-    );
-    return { targets: running.map(({ key, label }) => ({ key, label })), runs, summaries };
+    const runs = await interleaved('isolate CPU', running, {
+      warmUp: (target, endpoint) => load(target, endpoint, settings.warmup),
+      run: async (target, endpoint) => {
+        const { result, profile } = await profiled(target.session, () => load(target, endpoint, settings.duration));
+        return busyMicros(profile) / result.requests;
+      },
+      describe: (micros) => `${micros.toFixed(0)} µs/req`,
+    });
+    return { targets: labels(running), runs, summaries: summarizeEach(runs, median) };
   } finally {
     for (const target of running) {
       target.session.close();
