@@ -148,7 +148,7 @@ export async function startWranglerDev(worker, persistDir) {
   const [port, inspectorPort] = [await freePort(), await freePort()];
   const child = start(
     'taskset',
-    ['-c', String(SERVER_CPU), 'wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port),
+    ['-c', String(SERVER_CPU), 'wrangler', 'dev', '--config', worker.config, '--ip', '127.0.0.1', '--port', String(port),
       '--inspector-port', String(inspectorPort), '--persist-to', persistDir, ...envArgs(worker)],
     { cwd: worker.cwd },
   );

@@ -104,3 +104,83 @@ fn every_route_that_reads_also_answers_head() {
         assert_eq!(route.allows("GET"), route.allows("HEAD"), "{}", route.path);
     }
 }
+
+/// The patterns of `run_worker_first` in wrangler.toml's `[assets]`: the paths the
+/// platform hands straight to the worker, without first asking the asset store for a file.
+fn worker_first_patterns() -> Vec<String> {
+    let config = include_str!("../../wrangler.toml");
+    let line = config
+        .lines()
+        .find_map(|line| line.strip_prefix("run_worker_first = ["))
+        .expect("wrangler.toml's [assets] lists run_worker_first on one line");
+    let list = line.strip_suffix(']').expect("the list closes on its line");
+    list.split(',')
+        .map(|pattern| pattern.trim().trim_matches('"').to_owned())
+        .collect()
+}
+
+/// A path `pattern` of the asset router: `*` stands for any text, slashes included.
+fn glob_matches(pattern: &str, path: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == path,
+        Some((head, tail)) => path.strip_prefix(head).is_some_and(|rest| {
+            (0..=rest.len()).any(|at| rest.is_char_boundary(at) && glob_matches(tail, &rest[at..]))
+        }),
+    }
+}
+
+/// Every file under `dir`, as the URL path the asset store serves it at.
+fn asset_paths(dir: &std::path::Path, prefix: &str, paths: &mut Vec<String>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let entry = entry.unwrap();
+        let path = format!("{prefix}/{}", entry.file_name().to_string_lossy());
+        if entry.file_type().unwrap().is_dir() {
+            asset_paths(&entry.path(), &path, paths);
+        } else {
+            paths.push(path);
+        }
+    }
+}
+
+#[test]
+fn glob_patterns_match_as_the_asset_router_reads_them() {
+    assert!(glob_matches("/api/*", "/api/v1/segmentos/42"));
+    assert!(glob_matches("/api/*", "/api/"));
+    assert!(!glob_matches("/api/*", "/api"));
+    assert!(glob_matches("/health", "/health"));
+    assert!(!glob_matches("/health", "/health/"));
+    assert!(glob_matches("/a*b*c", "/a-b-b-c"));
+}
+
+#[test]
+fn every_route_reaches_the_worker_without_an_asset_lookup() {
+    let patterns = worker_first_patterns();
+    for route in &ROUTES {
+        let path = route.path.replace("{id_segmento}", "42");
+        assert!(
+            patterns.iter().any(|pattern| glob_matches(pattern, &path)),
+            "{path} is not in run_worker_first: each request to it would first ask the asset store"
+        );
+    }
+}
+
+#[test]
+fn no_static_asset_is_shadowed_by_the_worker_first_patterns() {
+    let patterns = worker_first_patterns();
+    let mut assets = Vec::new();
+    asset_paths(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("public"),
+        "",
+        &mut assets,
+    );
+    assert!(
+        assets.iter().any(|path| path == "/openapi.json"),
+        "{assets:?}"
+    );
+    for asset in assets {
+        assert!(
+            !patterns.iter().any(|pattern| glob_matches(pattern, &asset)),
+            "{asset} would be sent to the worker instead of the asset store"
+        );
+    }
+}
