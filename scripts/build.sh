@@ -7,6 +7,8 @@
 #     without the name section; what is deployed, size-checked and tested end to end.
 #   RECWAY_BUILD=dev (`npm start`): the wasm-dev profile (Cargo.toml), incremental and
 #     without wasm-opt, so that `wrangler dev` serves an edit within seconds.
+#   RECWAY_BUILD=panic-probe: the dev build with the `panic-probe` feature (Cargo.toml),
+#     for tests/panics.test.mjs only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,6 +30,7 @@ case "${RECWAY_BUILD:-release}" in
     node scripts/wasm-names.mjs strip build/index_bg.wasm build/index_bg.names.wasm
     ;;
   dev) worker-build --profile wasm-dev ;;
-  *) echo "build: RECWAY_BUILD must be release or dev, not '$RECWAY_BUILD'" >&2; exit 2 ;;
+  panic-probe) worker-build --profile wasm-dev --features panic-probe ;;
+  *) echo "build: RECWAY_BUILD must be release, dev or panic-probe, not '$RECWAY_BUILD'" >&2; exit 2 ;;
 esac
 bash scripts/assets.sh

@@ -5,7 +5,8 @@
 #      the GitHub Actions workflows against their schemas;
 #   2. native unit tests: `cargo test` (validation, parsing, error mapping, SQL building);
 #   3. the release build, exactly as deployed (worker-build --release, wasm-opt, bundle),
-#      and its size budget (scripts/size.sh --check);
+#      and its size budget (scripts/size.sh --check); then the panic probe's build (the
+#      dev build with the `panic-probe` feature, which tests/panics.test.mjs runs);
 #   4. integration tests: the built worker in workerd with a real local D1 (tests/*.test.mjs,
 #      including security, fault-injection, rate-limit and CORS tests), and the browser
 #      tests of /docs and /map in Debian's headless Chromium (tests/browser/);
@@ -47,6 +48,10 @@ wrangler deploy --dry-run --env "" --outdir build/dist
 
 step "wasm size budget"
 bash scripts/size.sh --check build/dist
+
+step "the panic probe's build, for tests/panics.test.mjs (the dev build with the panic-probe feature)"
+rm -rf build/probe
+RECWAY_BUILD=panic-probe wrangler deploy --dry-run --env "" --outdir build/probe
 
 step "integration and browser tests (workerd + local D1, Chromium)"
 node --test --test-reporter=spec tests/*.test.mjs tests/browser/*.test.mjs

@@ -199,6 +199,10 @@ async fn serve(
         Resource::Public | Resource::Metrics => None,
     };
     let id = matched.id.unwrap_or_default();
+    #[cfg(feature = "panic-probe")]
+    if req.raw_header("x-recway-panic")?.is_some() {
+        panic!("the panic probe (x-recway-panic) was asked for");
+    }
     let handler = match (route.endpoint, method, db) {
         (Endpoint::Liveness, ..) => return health::liveness(),
         (Endpoint::Map, ..) => return map::page(env),

@@ -31,6 +31,9 @@ use worker::{event, Context, Env, Response, Result, ScheduleContext, ScheduledEv
 #[event(start)]
 fn start() {
     console_error_panic_hook::set_once();
+    if let Err(error) = http::panic::prepare_answer() {
+        worker::console_error!("no answer prepared for a panic: {error}");
+    }
 }
 
 #[event(fetch)]

@@ -4,6 +4,7 @@
 pub mod body;
 pub mod conditional;
 pub mod negotiation;
+pub mod panic;
 pub mod platform;
 pub mod request;
 pub mod response;

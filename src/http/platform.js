@@ -29,3 +29,11 @@ export function setMissingHeaders(headers, pairs) {
     if (!headers.has(parts[i])) headers.set(parts[i], parts[i + 1]);
   }
 }
+
+/**
+ * Keeps the parts of the answer to a request a panic cuts short (src/http/panic.rs) where
+ * src/worker.js finds them: a global, because worker.js wraps the bundle this module is in.
+ */
+export function keepPanicAnswer(status, body, headers) {
+  globalThis[Symbol.for('recway.panicAnswer')] = { status, body, headers };
+}

@@ -16,6 +16,10 @@ extern "C" {
     /// Sets every `name\0value` pair of `pairs` whose name `headers` does not have.
     #[wasm_bindgen(js_name = setMissingHeaders)]
     pub fn set_missing_headers(headers: &Headers, pairs: &JsString);
+
+    /// Hands src/worker.js the answer for requests a panic cuts short.
+    #[wasm_bindgen(js_name = keepPanicAnswer)]
+    pub fn keep_panic_answer(status: u16, body: &str, headers: &Headers);
 }
 
 /// The values of `names` in `headers`, in order.

@@ -92,12 +92,17 @@ thread_local! {
         JsString::from(platform::header_pairs(SECURITY_HEADERS));
 }
 
+/// Sets the security headers `headers` does not set itself.
+pub fn secure(headers: &worker::web_sys::Headers) {
+    SECURITY_HEADER_PAIRS.with(|pairs| platform::set_missing_headers(headers, pairs));
+}
+
 /// Headers every response carries: the request id, the security headers, `Server-Timing`,
 /// and those of [`Finish`]; in two calls to JavaScript. (The runtime drops the body of an
 /// answer to `HEAD`, as HTTP requires.)
 pub fn finish(mut response: Response, with: &Finish<'_>) -> worker::Result<Response> {
     let headers = &response.headers_mut().0;
-    SECURITY_HEADER_PAIRS.with(|pairs| platform::set_missing_headers(headers, pairs));
+    secure(headers);
     let mut own = vec![
         ("x-request-id", with.request_id),
         ("server-timing", with.server_timing),

@@ -13,12 +13,12 @@ const prebuiltWorkerDir = process.env.RECWAY_PREBUILT_DIR ?? 'build/dist';
  * The worker as wrangler.toml configures it (top level), inline, so that a test can change
  * what a prebuilt worker directory cannot: drop the D1 binding, or set the rate limit.
  */
-async function inlineConfig({ database, rateLimit, analytics, vars }) {
+async function inlineConfig({ database, rateLimit, analytics, vars, prebuilt }) {
   const { unstable_readConfig } = await import('wrangler');
   const config = unstable_readConfig({ config: `${rootDir}/wrangler.toml` });
   return {
     name: config.name,
-    main: `${prebuiltWorkerDir}/index.js`,
+    main: `${prebuilt}/worker.js`,
     compatibility_date: config.compatibility_date,
     no_bundle: true,
     rules: [{ type: 'CompiledWasm', globs: ['**/*.wasm'] }],
@@ -44,10 +44,16 @@ function parsedLogLine(message, field) {
   }
 }
 
-async function harnessInput({ database = 'migrated', vars = {}, rateLimit, analytics = false } = {}) {
+async function harnessInput({
+  database = 'migrated',
+  vars = {},
+  rateLimit,
+  analytics = false,
+  prebuilt = prebuiltWorkerDir,
+} = {}) {
   return database === 'none' || rateLimit || analytics
-    ? { config: await inlineConfig({ database, rateLimit, analytics, vars }) }
-    : { configPath: 'wrangler.toml', prebuiltWorkerDir, vars };
+    ? { config: await inlineConfig({ database, rateLimit, analytics, vars, prebuilt }) }
+    : { configPath: 'wrangler.toml', prebuiltWorkerDir: prebuilt, vars };
 }
 
 /**
@@ -55,7 +61,8 @@ async function harnessInput({ database = 'migrated', vars = {}, rateLimit, analy
  * 'empty' (D1 bound, no tables), or 'none' (no D1 binding at all). `vars` override
  * wrangler.toml's (`ACCESS_MODE`, `CORS_ALLOWED_ORIGINS`, ...); `rateLimit`
  * (`{ limit, period }`) replaces the configured rate limit; `analytics: true` binds an
- * Analytics Engine dataset as `ANALYTICS`.
+ * Analytics Engine dataset as `ANALYTICS`; `prebuilt` names another bundle directory than
+ * scripts/test.sh's (the panic probe's).
  */
 export async function startWorker(options = {}) {
   const server = createTestHarness({ root: rootDir, workers: [await harnessInput(options)] });
@@ -87,6 +94,8 @@ export async function startWorker(options = {}) {
     jobLog: () => server.getLogs().flatMap(({ message }) => parsedLogLine(message, 'job')),
     /** Notices the worker logs about itself (configuration, degraded bindings). */
     notices: () => server.getLogs().flatMap(({ message }) => parsedLogLine(message, 'notice')),
+    /** Every console line written so far, as text. */
+    consoleLines: () => server.getLogs().map(({ message }) => message),
     clearLogs: () => server.clearLogs(),
     close: () => server.close(),
   };
