@@ -19,7 +19,7 @@ use crate::observability::log::RequestLog;
 use crate::observability::metrics::server_timing;
 use crate::observability::telemetry::{self, RequestSample};
 use crate::router::{self, Endpoint, Matched, UNMATCHED};
-use crate::{access, cors, map, rate_limit, request_bounds, segments};
+use crate::{access, cors, map, ogc, rate_limit, request_bounds, segments};
 
 /// Answers one request. Only a failure to build the error response itself escapes.
 pub async fn handle(req: web_sys::Request, env: Env) -> worker::Result<Response> {
@@ -226,6 +226,12 @@ async fn serve(
         (Endpoint::Segment, Method::Delete, Some(db)) => {
             out_of_line(segments::handlers::delete(id, req, db))
         }
+        (Endpoint::FeaturesLanding, ..) => return ogc::handlers::landing(req),
+        (Endpoint::Conformance, ..) => return ogc::handlers::conformance(req),
+        (Endpoint::Collections, _, Some(db)) => out_of_line(ogc::handlers::collections(req, db)),
+        (Endpoint::Collection, _, Some(db)) => out_of_line(ogc::handlers::collection(req, db)),
+        (Endpoint::Items, _, Some(db)) => out_of_line(ogc::handlers::items(req, db)),
+        (Endpoint::Item, _, Some(db)) => out_of_line(ogc::handlers::item(id, req, db)),
         _ => return Err(not_allowed),
     };
     handler.await

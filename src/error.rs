@@ -12,6 +12,10 @@ use crate::validation::FieldError;
 pub enum ApiError {
     /// 422 Unprocessable Content: the request's input is invalid; lists every problem.
     Validation(Vec<FieldError>),
+    /// 400 Bad Request: an OGC API Features query parameter is undeclared or invalid
+    /// (/req/core/query-param-unknown, -invalid); OGC's exception shape (`code`,
+    /// `description`), with every problem listed in `detail` as a `422` lists them.
+    InvalidParameters(Vec<FieldError>),
     /// 401 Unauthorized (no key, or not a valid one) or 403 Forbidden (the key lacks the
     /// scope), with the matching `WWW-Authenticate: Bearer` challenge.
     Denied(Denial),
@@ -54,6 +58,15 @@ pub enum ErrorBody<'a> {
     Message(ErrorMessage),
     Fields(ValidationErrors<'a>),
     Health(DatabaseReport<'a>),
+    Exception(Exception<'a>),
+}
+
+/// OGC API's exception (its `exception.yaml`), with the problems as a `422` has them.
+#[derive(Debug, Serialize)]
+pub struct Exception<'a> {
+    code: &'static str,
+    description: &'static str,
+    detail: &'a [FieldError],
 }
 
 /// Every error but a `422` (and the health check's `503`): one sentence.
@@ -75,6 +88,7 @@ impl ApiError {
     pub fn status(&self) -> u16 {
         match self {
             Self::Validation(_) => 422,
+            Self::InvalidParameters(_) => 400,
             Self::Denied(denial) => denial.status(),
             Self::OriginNotAllowed => 403,
             Self::RateLimited => 429,
@@ -95,6 +109,14 @@ impl ApiError {
         let detail = match self {
             Self::Validation(errors) => {
                 return ErrorBody::Fields(ValidationErrors { detail: errors })
+            }
+            Self::InvalidParameters(errors) => {
+                return ErrorBody::Exception(Exception {
+                    code: "InvalidParameterValue",
+                    description: "A query parameter is not one this resource takes, or its \
+                        value is invalid; detail lists each",
+                    detail: errors,
+                })
             }
             Self::DatabaseUnhealthy { reason, .. } => {
                 return ErrorBody::Health(DatabaseReport::disconnected(reason))

@@ -15,6 +15,7 @@ mod http;
 mod idempotency;
 mod map;
 mod observability;
+mod ogc;
 #[cfg(test)]
 mod openapi;
 mod rate_limit;

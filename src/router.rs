@@ -15,12 +15,28 @@ pub enum Endpoint {
     Segments,
     BulkImport,
     Segment,
+    FeaturesLanding,
+    Conformance,
+    Collections,
+    Collection,
+    Items,
+    Item,
+}
+
+/// Which API a route belongs to, and so which OpenAPI document describes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Api {
+    /// The v1 API, its health checks and pages: `public/openapi.json` (3.1).
+    V1,
+    /// OGC API Features (`src/ogc/`): `public/ogc/openapi.json` (3.0).
+    Features,
 }
 
 /// One row of the route table.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Route {
     pub endpoint: Endpoint,
+    pub api: Api,
     /// The path as the OpenAPI document writes it; `{id_segmento}` stands for one path
     /// segment. Every path also answers with a trailing slash (the FastAPI server's
     /// `/api/v1/segmentos/`), directly, with no redirect.
@@ -42,8 +58,9 @@ pub const UNMATCHED: &str = "unmatched";
 
 /// Every route. A path matches the first row that fits it, so the bulk import comes
 /// before the item path that would otherwise read `bulk` as an id.
-pub const ROUTES: [Route; 7] = [
+pub const ROUTES: [Route; 13] = [
     Route {
+        api: Api::V1,
         endpoint: Endpoint::Liveness,
         path: "/health",
         allow: "GET, HEAD",
@@ -52,6 +69,7 @@ pub const ROUTES: [Route; 7] = [
         metric: "health",
     },
     Route {
+        api: Api::V1,
         endpoint: Endpoint::DatabaseHealth,
         path: "/health/database",
         allow: "GET, HEAD",
@@ -60,6 +78,7 @@ pub const ROUTES: [Route; 7] = [
         metric: "health_database",
     },
     Route {
+        api: Api::V1,
         endpoint: Endpoint::Map,
         path: "/map",
         allow: "GET, HEAD",
@@ -69,6 +88,7 @@ pub const ROUTES: [Route; 7] = [
         metric: "map",
     },
     Route {
+        api: Api::V1,
         endpoint: Endpoint::Metrics,
         path: "/metrics",
         allow: "GET, HEAD",
@@ -77,6 +97,7 @@ pub const ROUTES: [Route; 7] = [
         metric: "metrics",
     },
     Route {
+        api: Api::V1,
         endpoint: Endpoint::Segments,
         path: "/api/v1/segmentos",
         allow: "GET, HEAD, POST",
@@ -85,6 +106,7 @@ pub const ROUTES: [Route; 7] = [
         metric: "segmentos",
     },
     Route {
+        api: Api::V1,
         endpoint: Endpoint::BulkImport,
         path: "/api/v1/segmentos/bulk",
         allow: "POST",
@@ -93,12 +115,67 @@ pub const ROUTES: [Route; 7] = [
         metric: "segmentos_bulk",
     },
     Route {
+        api: Api::V1,
         endpoint: Endpoint::Segment,
         path: "/api/v1/segmentos/{id_segmento}",
         allow: "GET, HEAD, PUT, PATCH, DELETE",
         resource: Resource::Segments,
         cache_control: None,
         metric: "segmento",
+    },
+    Route {
+        api: Api::Features,
+        endpoint: Endpoint::FeaturesLanding,
+        path: "/",
+        allow: "GET, HEAD",
+        resource: Resource::Public,
+        cache_control: None,
+        metric: "ogc_landing",
+    },
+    Route {
+        api: Api::Features,
+        endpoint: Endpoint::Conformance,
+        path: "/conformance",
+        allow: "GET, HEAD",
+        resource: Resource::Public,
+        cache_control: None,
+        metric: "ogc_conformance",
+    },
+    Route {
+        api: Api::Features,
+        endpoint: Endpoint::Collections,
+        path: "/collections",
+        allow: "GET, HEAD",
+        resource: Resource::Segments,
+        cache_control: None,
+        metric: "ogc_collections",
+    },
+    Route {
+        api: Api::Features,
+        endpoint: Endpoint::Collection,
+        path: "/collections/segmentos",
+        allow: "GET, HEAD",
+        resource: Resource::Segments,
+        cache_control: None,
+        metric: "ogc_collection",
+    },
+    Route {
+        api: Api::Features,
+        endpoint: Endpoint::Items,
+        path: "/collections/segmentos/items",
+        allow: "GET, HEAD",
+        resource: Resource::Segments,
+        cache_control: None,
+        metric: "ogc_items",
+    },
+    Route {
+        api: Api::Features,
+        endpoint: Endpoint::Item,
+        path: "/collections/segmentos/items/{featureId}",
+        allow: "GET, HEAD",
+        resource: Resource::Segments,
+        cache_control: None,
+        metric: "ogc_item",
     },
 ];
 

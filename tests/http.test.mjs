@@ -12,7 +12,8 @@ before(async () => {
 after(() => api.close());
 
 describe('routing', () => {
-  for (const path of ['/', '/api/v1', '/api/v2/segmentos', '/api/v1/segmentos/1/extra', '/healthz']) {
+  // `/` is OGC API Features' landing page (tests/ogc-features.test.mjs).
+  for (const path of ['/api/v1', '/api/v2/segmentos', '/api/v1/segmentos/1/extra', '/healthz', '/collections/roads']) {
     it(`answers an unknown route (${path}) with 404 Not Found`, async () => {
       const response = await api.fetch(path);
 

@@ -20,6 +20,12 @@ pub fn segment_etag(id: i64, version: i64, format: Format) -> String {
     }
 }
 
+/// The strong entity tag of one version of a segment as an OGC API Features item: the
+/// GeoJSON Feature with its links, a representation of its own.
+pub fn feature_etag(id: i64, version: i64) -> String {
+    format!("\"{id}.{version}.ogc\"")
+}
+
 /// The weak entity tag of a list response: a digest of everything in it that can change,
 /// the body, the total count and the next link. Weak: equal lists are "the same list"
 /// whatever the bytes (RFC 9110 §8.8.1).

@@ -3,6 +3,7 @@
 
 pub mod body;
 pub mod conditional;
+pub mod link;
 pub mod negotiation;
 pub mod panic;
 pub mod platform;

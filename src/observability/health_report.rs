@@ -27,7 +27,8 @@ impl Liveness {
     }
 }
 
-fn rfc3339(unix_ms: u64) -> String {
+/// `unix_ms` as RFC 3339 UTC text, to the millisecond: the format of every instant the API sends.
+pub fn rfc3339(unix_ms: u64) -> String {
     DateTime::from_timestamp_millis(unix_ms as i64)
         .unwrap_or_default()
         .to_rfc3339_opts(SecondsFormat::Millis, true)

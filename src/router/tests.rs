@@ -54,10 +54,20 @@ fn health_paths_resolve() {
 }
 
 #[test]
+fn the_root_is_the_landing_page_of_ogc_api_features() {
+    assert_eq!(endpoint("/"), Some((Endpoint::FeaturesLanding, None)));
+    assert_eq!(
+        endpoint("/collections/segmentos/items/7/"),
+        Some((Endpoint::Item, Some("7")))
+    );
+}
+
+#[test]
 fn unknown_paths_resolve_to_nothing() {
     for path in [
-        "/",
         "",
+        "/collections/roads",
+        "/collections/segmentos/items/1/x",
         "/api/v1",
         "/api/v1/segmentos/1/extra",
         "/api/v1/segmentos//",
@@ -156,7 +166,10 @@ fn glob_patterns_match_as_the_asset_router_reads_them() {
 fn every_route_reaches_the_worker_without_an_asset_lookup() {
     let patterns = worker_first_patterns();
     for route in &ROUTES {
-        let path = route.path.replace("{id_segmento}", "42");
+        let path = match route.path.split_once('{') {
+            Some((prefix, _)) => format!("{prefix}42"),
+            None => route.path.to_owned(),
+        };
         assert!(
             patterns.iter().any(|pattern| glob_matches(pattern, &path)),
             "{path} is not in run_worker_first: each request to it would first ask the asset store"

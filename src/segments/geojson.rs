@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::list::item::ListItem;
+use crate::http::link::Link;
 
 /// The media type of every GeoJSON response.
 pub const MEDIA_TYPE: &str = "application/geo+json";
@@ -24,6 +25,10 @@ pub struct FeatureCollection<'a> {
     number_returned: usize,
     /// `self`, and `next` when more segments follow.
     links: Vec<Link>,
+    /// When the page was made: OGC API Features' items carry it, the v1 list does not.
+    #[serde(rename = "timeStamp", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, schema(ignore))]
+    time_stamp: Option<String>,
 }
 
 impl<'a> FeatureCollection<'a> {
@@ -33,14 +38,23 @@ impl<'a> FeatureCollection<'a> {
         self_href: String,
         next_href: Option<String>,
     ) -> Self {
-        let mut links = vec![Link::new(self_href, "self")];
-        links.extend(next_href.map(|href| Link::new(href, "next")));
+        let mut links = vec![Link::new(self_href, "self", MEDIA_TYPE)];
+        links.extend(next_href.map(|href| Link::new(href, "next", MEDIA_TYPE)));
         Self {
             kind: FeatureCollectionType::FeatureCollection,
             features: rows.iter().map(Feature::new).collect(),
             number_matched,
             number_returned: rows.len(),
             links,
+            time_stamp: None,
+        }
+    }
+
+    /// The page, stamped with the time it was made (`timeStamp`).
+    pub fn stamped(self, time_stamp: String) -> Self {
+        Self {
+            time_stamp: Some(time_stamp),
+            ..self
         }
     }
 }
@@ -62,6 +76,10 @@ pub struct Feature<'a> {
     id: i64,
     geometry: Point,
     properties: &'a ListItem,
+    /// An OGC API Features item's links; the v1 API sends none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, schema(ignore))]
+    links: Option<Vec<Link>>,
 }
 
 impl<'a> Feature<'a> {
@@ -75,6 +93,15 @@ impl<'a> Feature<'a> {
                 coordinates: [segment.longitud, segment.latitud],
             },
             properties: row,
+            links: None,
+        }
+    }
+
+    /// The feature with `links` (an OGC API Features item's).
+    pub fn linked(self, links: Vec<Link>) -> Self {
+        Self {
+            links: Some(links),
+            ..self
         }
     }
 }
@@ -98,26 +125,6 @@ struct Point {
 #[cfg_attr(test, derive(utoipa::ToSchema))]
 enum PointType {
     Point,
-}
-
-/// A link to a page of the same list.
-#[derive(Debug, Serialize)]
-#[cfg_attr(test, derive(utoipa::ToSchema))]
-struct Link {
-    href: String,
-    rel: &'static str,
-    #[serde(rename = "type")]
-    media_type: &'static str,
-}
-
-impl Link {
-    fn new(href: String, rel: &'static str) -> Self {
-        Self {
-            href,
-            rel,
-            media_type: MEDIA_TYPE,
-        }
-    }
 }
 
 #[cfg(test)]

@@ -84,7 +84,7 @@ pub async fn list(req: &Incoming, db: &Database) -> Result<Response, ApiError> {
 
 /// This list's URL with its position replaced by `cursor`: the same filters, order,
 /// limit and format. `skip` is dropped, as the cursor already holds the position.
-fn next_page(url: &str, cursor: &str) -> String {
+pub fn next_page(url: &str, cursor: &str) -> String {
     let kept = http::query_pairs(url).filter(|(key, _)| key != "cursor" && key != "skip");
     let kept: Vec<_> = kept.collect();
     http::with_query(

@@ -2,6 +2,7 @@
 
 pub mod cursor;
 pub mod handler;
+pub mod instant;
 pub mod item;
 pub mod page;
 pub mod params;

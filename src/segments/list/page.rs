@@ -31,6 +31,11 @@ impl Page {
         }
     }
 
+    /// The first `limit` rows (after the cursor, if any).
+    pub fn first(limit: i64) -> Self {
+        Self { skip: 0, limit }
+    }
+
     pub fn skip(&self) -> i64 {
         self.skip
     }

@@ -4,11 +4,11 @@
 
 use std::borrow::Cow;
 
-use chrono::{DateTime, Datelike, SecondsFormat, Utc};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::cursor::Cursor;
+use super::instant::{self, Rounding};
 use super::page::Page;
 use super::sort::Sort;
 use crate::http::negotiation::Format;
@@ -139,6 +139,7 @@ impl ListParams {
         Ok(ListQuery {
             filter: Filter {
                 search,
+                nombre: None,
                 ubicacion: self.ubicacion,
                 created_after,
                 created_before,
@@ -197,6 +198,8 @@ pub struct ListQuery {
 pub struct Filter {
     /// `q` in ASCII lower case: a substring to find.
     pub search: Option<String>,
+    /// Exact `nombre` (the OGC items' filter; the v1 list has `q`).
+    pub nombre: Option<String>,
     pub ubicacion: Option<String>,
     /// Instants as stored (RFC 3339 UTC, milliseconds), so they compare as text.
     pub created_after: Option<String>,
@@ -223,77 +226,14 @@ fn search_text(q: &str) -> Result<String, ErrorKind> {
     Ok(q.to_ascii_lowercase())
 }
 
-/// Which way an instant finer than a millisecond moves to meet the stored precision, so
-/// that "after" and "before" stay exact: after `t` is after `floor(t)`, before `t` is
-/// before `ceil(t)`.
-#[derive(Clone, Copy)]
-enum Rounding {
-    Down,
-    Up,
-}
-
-/// The first and last instants the stored text (four-digit years) can hold.
-const EARLIEST_STORED: &str = "0000-01-01T00:00:00.000Z";
-const LATEST_STORED: &str = "9999-12-31T23:59:59.999Z";
-
-/// Where an instant falls against the years stored text can hold. An offset can carry a
-/// valid RFC 3339 instant out of them (`9999-12-31T23:59:59-01:00` is in year 10000 UTC),
-/// and such a year's text (`+10000-...`, `-0001-...`) does not compare in time order.
-enum Stored {
-    Earlier,
-    Within(String),
-    Later,
-}
-
 /// An exclusive lower bound, as stored text; none when every stored instant is after it.
 fn after(raw: &str) -> Result<Option<String>, ErrorKind> {
-    Ok(match instant(raw, Rounding::Down)? {
-        Stored::Earlier => None,
-        Stored::Within(text) => Some(text),
-        // Nothing stored is after the last storable instant.
-        Stored::Later => Some(LATEST_STORED.into()),
-    })
+    instant::after_millis(instant::millis(instant::parse(raw)?, Rounding::Down))
 }
 
 /// An exclusive upper bound, as stored text; none when every stored instant is before it.
 fn before(raw: &str) -> Result<Option<String>, ErrorKind> {
-    Ok(match instant(raw, Rounding::Up)? {
-        // Nothing stored is before the first storable instant.
-        Stored::Earlier => Some(EARLIEST_STORED.into()),
-        Stored::Within(text) => Some(text),
-        Stored::Later => None,
-    })
-}
-
-/// An RFC 3339 instant in UTC, to the millisecond. A `+` in an offset arrives as a space
-/// when the client forgot to percent-encode it; that one mistake is forgiven.
-fn instant(raw: &str, rounding: Rounding) -> Result<Stored, ErrorKind> {
-    let parsed = DateTime::parse_from_rfc3339(raw).or_else(|error| {
-        let offset_at = raw.len().checked_sub(6).filter(|_| raw.len() > 20);
-        match offset_at {
-            Some(at) if raw.as_bytes()[at] == b' ' => {
-                DateTime::parse_from_rfc3339(&format!("{}+{}", &raw[..at], &raw[at + 1..]))
-            }
-            _ => Err(error),
-        }
-    });
-    let instant = parsed
-        .map_err(|_| ErrorKind::DatetimeParsing {
-            error: "expected RFC 3339 such as 2026-01-31T12:00:00Z",
-        })?
-        .with_timezone(&Utc);
-    let mut millis = instant.timestamp_millis();
-    if matches!(rounding, Rounding::Up) && instant.timestamp_subsec_nanos() % 1_000_000 != 0 {
-        millis += 1;
-    }
-    let rounded = DateTime::from_timestamp_millis(millis).ok_or(ErrorKind::DatetimeParsing {
-        error: "out of range",
-    })?;
-    Ok(match rounded.year() {
-        ..0 => Stored::Earlier,
-        0..=9999 => Stored::Within(rounded.to_rfc3339_opts(SecondsFormat::Millis, true)),
-        _ => Stored::Later,
-    })
+    instant::before_millis(instant::millis(instant::parse(raw)?, Rounding::Up))
 }
 
 #[cfg(test)]

@@ -150,9 +150,12 @@ fn matches<'a>(statement: &mut Statement<'a>, filter: &'a Filter) -> String {
              OR instr(lower(ubicacion), {text}) > 0)"
         ));
     }
-    if let Some(ubicacion) = &filter.ubicacion {
-        let value = statement.bind(Param::Text(Some(ubicacion)));
-        conditions.push(format!("ubicacion = {value}"));
+    let equal = [("nombre", &filter.nombre), ("ubicacion", &filter.ubicacion)];
+    for (column, wanted) in equal {
+        if let Some(wanted) = wanted {
+            let value = statement.bind(Param::Text(Some(wanted)));
+            conditions.push(format!("{column} = {value}"));
+        }
     }
     let instants = [
         ("created_at", ">", &filter.created_after),

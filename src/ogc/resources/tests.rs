@@ -1,0 +1,190 @@
+use serde_json::{json, to_value, Value};
+
+use super::*;
+use crate::segments::geojson::{Feature, FeatureCollection};
+use crate::segments::list::item::ListItem;
+
+const ORIGIN: &str = "https://api.example.com";
+
+/// `rel` → `[href, type]` of each link.
+fn links(resource: &Value) -> Vec<(String, [String; 2])> {
+    resource["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|link| {
+            let text = |key: &str| link[key].as_str().unwrap().to_owned();
+            (text("rel"), [text("href"), text("type")])
+        })
+        .collect()
+}
+
+fn link(rel: &str, href: &str, media_type: &str) -> (String, [String; 2]) {
+    (rel.to_owned(), [href.to_owned(), media_type.to_owned()])
+}
+
+fn bounds() -> Bounds {
+    Bounds {
+        west: Some(-64.5),
+        south: Some(-31.5),
+        east: Some(-64.1),
+        north: Some(-31.2),
+        first_update: Some("2026-11-01T10:00:00.000Z".into()),
+        last_update: Some("2026-11-20T10:00:00.000Z".into()),
+    }
+}
+
+#[test]
+fn the_landing_page_links_every_resource_absolutely_each_with_its_media_type() {
+    let page = to_value(LandingPage::new(ORIGIN)).unwrap();
+
+    assert_eq!(
+        links(&page),
+        [
+            link("self", "https://api.example.com/", "application/json"),
+            link(
+                "service-desc",
+                "https://api.example.com/ogc/openapi.json",
+                "application/vnd.oai.openapi+json;version=3.0"
+            ),
+            link(
+                "service-doc",
+                "https://api.example.com/ogc/docs",
+                "text/html"
+            ),
+            link(
+                "conformance",
+                "https://api.example.com/conformance",
+                "application/json"
+            ),
+            link(
+                "data",
+                "https://api.example.com/collections",
+                "application/json"
+            ),
+        ]
+    );
+    assert!(page["title"].is_string());
+}
+
+#[test]
+fn the_conformance_declaration_lists_core_geojson_and_openapi_3_0_and_nothing_else() {
+    assert_eq!(
+        to_value(Conformance::default()).unwrap(),
+        json!({"conformsTo": [
+            "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+            "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+            "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+        ]})
+    );
+}
+
+#[test]
+fn the_collection_is_the_same_alone_and_in_the_list_of_collections() {
+    let alone = to_value(Collection::new(ORIGIN, &bounds())).unwrap();
+    let list = to_value(Collections::new(ORIGIN, &bounds())).unwrap();
+
+    assert_eq!(list["collections"], json!([alone]));
+    assert_eq!(
+        links(&list),
+        [link(
+            "self",
+            "https://api.example.com/collections",
+            "application/json"
+        )]
+    );
+}
+
+#[test]
+fn the_collection_says_its_item_type_and_links_its_items_as_geojson() {
+    let collection = to_value(Collection::new(ORIGIN, &bounds())).unwrap();
+
+    assert_eq!(collection["id"], "segmentos");
+    assert_eq!(collection["itemType"], "feature");
+    assert_eq!(
+        links(&collection),
+        [
+            link(
+                "items",
+                "https://api.example.com/collections/segmentos/items",
+                "application/geo+json"
+            ),
+            link(
+                "self",
+                "https://api.example.com/collections/segmentos",
+                "application/json"
+            ),
+            link(
+                "alternate",
+                "https://api.example.com/api/v1/segmentos",
+                "application/json"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn the_extent_holds_every_position_and_every_update() {
+    let collection = to_value(Collection::new(ORIGIN, &bounds())).unwrap();
+
+    assert_eq!(
+        collection["extent"],
+        json!({
+            "spatial": {"bbox": [[-64.5, -31.5, -64.1, -31.2]], "crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84"},
+            "temporal": {
+                "interval": [["2026-11-01T10:00:00.000Z", "2026-11-20T10:00:00.000Z"]],
+                "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian",
+            },
+        })
+    );
+}
+
+#[test]
+fn a_collection_without_segments_has_no_extent() {
+    let collection = to_value(Collection::new(ORIGIN, &Bounds::default())).unwrap();
+
+    assert!(collection.get("extent").is_none());
+}
+
+#[test]
+fn an_item_links_itself_its_v1_segment_and_its_collection() {
+    let row = ListItem::sample(42, "Ruta 9", None);
+    let item = to_value(Feature::new(&row).linked(item_links(ORIGIN, 42))).unwrap();
+
+    assert_eq!(
+        links(&item),
+        [
+            link(
+                "self",
+                "https://api.example.com/collections/segmentos/items/42",
+                "application/geo+json"
+            ),
+            link(
+                "alternate",
+                "https://api.example.com/api/v1/segmentos/42",
+                "application/json"
+            ),
+            link(
+                "collection",
+                "https://api.example.com/collections/segmentos",
+                "application/json"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_v1_feature_and_page_carry_neither_links_nor_a_time_stamp() {
+    let row = ListItem::sample(42, "Ruta 9", None);
+    let rows = [row.clone()];
+
+    let feature = to_value(Feature::new(&row)).unwrap();
+    let page = to_value(FeatureCollection::new(&rows, 1, "https://x/".into(), None)).unwrap();
+    let stamped =
+        to_value(FeatureCollection::new(&rows, 1, "https://x/".into(), None).stamped("t".into()))
+            .unwrap();
+
+    assert!(feature.get("links").is_none());
+    assert!(page.get("timeStamp").is_none());
+    assert_eq!(stamped["timeStamp"], "t");
+}
