@@ -9,6 +9,8 @@
 #   bash scripts/bootstrap.sh --browser    Debian's Chromium, for the browser tests
 #   bash scripts/bootstrap.sh --bench      what `npm run bench` needs: wrk (Debian), the
 #                                          Hono peer's npm packages, the FastAPI peer's venv
+#   bash scripts/bootstrap.sh --gis        the GIS clients of the tests: Debian's gdal-bin,
+#                                          OWSLib in build/gis-venv
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -92,19 +94,35 @@ install_bench() {
     say "installing the Hono peer's npm packages"
     npm ci --prefix $hono --no-audit --no-fund
   fi
-  local venv=build/bench-venv requirements=bench/peers/fastapi/requirements.txt
-  if [ ! -f $venv/requirements.txt ] || ! cmp -s $requirements $venv/requirements.txt; then
-    say "installing the FastAPI peer's Python packages into $venv"
-    python3 -m venv $venv
-    $venv/bin/pip install --quiet --disable-pip-version-check -r $requirements
-    cp $requirements $venv/requirements.txt
+  install_venv build/bench-venv bench/peers/fastapi/requirements.txt "the FastAPI peer's Python packages"
+}
+
+# A virtual environment at <venv> with the pinned <requirements>, made anew when they change.
+install_venv() {
+  local venv=$1 requirements=$2 what=$3
+  if [ ! -f "$venv/requirements.txt" ] || ! cmp -s "$requirements" "$venv/requirements.txt"; then
+    say "installing $what into $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
+    cp "$requirements" "$venv/requirements.txt"
   fi
+}
+
+# The GIS clients tests/gis-clients.test.mjs drives: GDAL's command-line tools (Debian's
+# gdal-bin, GDAL 3.6) and OWSLib (PyPI).
+install_gis() {
+  if ! command -v ogr2ogr > /dev/null; then
+    say "installing Debian's gdal-bin (ogrinfo, ogr2ogr)"
+    apt_install gdal-bin
+  fi
+  install_venv build/gis-venv tests/gis/requirements.txt OWSLib
 }
 
 case "${1:-}" in
   --toolchain) install_rust_toolchain ;;
   --browser) install_browser ;;
   --bench) install_bench ;;
+  --gis) install_gis ;;
   "") install_npm_packages; install_rust_toolchain ;;
   *) say "unknown option: $1"; exit 2 ;;
 esac

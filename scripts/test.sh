@@ -28,6 +28,7 @@ tree_before=$(tree_status)
 
 bash scripts/bootstrap.sh
 bash scripts/bootstrap.sh --browser
+bash scripts/bootstrap.sh --gis
 
 step "cargo fmt --check"
 cargo fmt --check
