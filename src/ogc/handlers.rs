@@ -10,7 +10,8 @@ use super::resources::{
 use crate::db::{Database, Retry, Statement};
 use crate::error::ApiError;
 use crate::http::conditional::feature_etag;
-use crate::http::{self, bytes_response, conditional_get, json_response, Incoming};
+use crate::http::response::json_response_as;
+use crate::http::{self, conditional_get, json_response, Incoming};
 use crate::observability::health_report::rfc3339;
 use crate::segments::geojson::{Feature, FeatureCollection, MEDIA_TYPE as GEOJSON};
 use crate::segments::list::cursor::Cursor;
@@ -69,7 +70,7 @@ pub async fn items(req: &Incoming, db: &Database) -> Result<Response, ApiError> 
     };
     let items = FeatureCollection::new(&page.rows, page.total, url.to_owned(), next)
         .stamped(rfc3339(worker::Date::now().as_millis()));
-    json_as_geojson(&items)
+    Ok(json_response_as(200, &items, GEOJSON)?)
 }
 
 /// `GET /collections/segmentos/items/{featureId}`: one feature, with a strong `ETag`.
@@ -85,7 +86,7 @@ pub async fn item(raw_id: &str, req: &Incoming, db: &Database) -> Result<Respons
     let links = item_links(origin(req.url()), row.segment.id_segmento);
     let item = Feature::new(&row).linked(links);
     Ok(conditional_get(
-        json_as_geojson(&item)?,
+        json_response_as(200, &item, GEOJSON)?,
         &etag,
         http::header(req, "if-none-match")?.as_deref(),
     )?)
@@ -93,9 +94,4 @@ pub async fn item(raw_id: &str, req: &Incoming, db: &Database) -> Result<Respons
 
 fn only_format(req: &Incoming) -> Result<(), ApiError> {
     query::format_only(http::query_pairs(req.url())).map_err(ApiError::InvalidParameters)
-}
-
-fn json_as_geojson(body: &impl serde::Serialize) -> Result<Response, ApiError> {
-    let body = serde_json::to_vec(body).map_err(|error| ApiError::Internal(error.to_string()))?;
-    Ok(bytes_response(200, body, GEOJSON)?)
 }

@@ -59,12 +59,7 @@ pub fn parse<'a>(
     let sort = Sort::default();
     let cursor =
         cursor.and_then(|raw| checked(&mut problems, "cursor", Cursor::decode(&raw, &sort)));
-    if let Some(raw) = format {
-        if !FORMATS.contains(&raw.as_ref()) {
-            let wrong = ErrorKind::LiteralError { expected: FORMATS };
-            problems.push(FieldError::query("f", wrong));
-        }
-    }
+    problems.extend(format.and_then(|raw| format_problem(&raw)));
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -85,6 +80,12 @@ pub fn parse<'a>(
     })
 }
 
+/// The problem with an `f` value, if it is not one of [`FORMATS`].
+fn format_problem(raw: &str) -> Option<FieldError> {
+    let wrong = ErrorKind::LiteralError { expected: FORMATS };
+    (!FORMATS.contains(&raw)).then(|| FieldError::query("f", wrong))
+}
+
 /// The value of a parameter, or its problem recorded.
 fn checked<T>(
     problems: &mut Vec<FieldError>,
@@ -103,11 +104,7 @@ pub fn format_only<'a>(
     let problems: Vec<FieldError> = pairs
         .into_iter()
         .filter_map(|(name, value)| match name.as_ref() {
-            "f" if FORMATS.contains(&value.as_ref()) => None,
-            "f" => Some(FieldError::query(
-                "f",
-                ErrorKind::LiteralError { expected: FORMATS },
-            )),
+            "f" => format_problem(&value),
             _ => Some(FieldError::query(&name, ErrorKind::ExtraForbidden)),
         })
         .collect();
