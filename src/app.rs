@@ -18,7 +18,7 @@ use crate::observability::health;
 use crate::observability::log::RequestLog;
 use crate::observability::metrics::server_timing;
 use crate::observability::telemetry::{self, RequestSample};
-use crate::router::{self, Endpoint, Matched, UNMATCHED};
+use crate::router::{self, Api, Endpoint, Matched, UNMATCHED};
 use crate::{access, cors, map, ogc, rate_limit, request_bounds, segments};
 
 /// Answers one request. Only a failure to build the error response itself escapes.
@@ -122,6 +122,10 @@ async fn dispatch(req: Incoming, env: &Env, config: &Config) -> RequestOutcome {
     };
     let mut trace = Trace::default();
     let result = serve(matched, &req, env, config, &mut trace).await;
+    let result = match matched.route.api {
+        Api::V1 => result,
+        Api::Features => result.map_err(ApiError::in_ogc),
+    };
     let mut d1_round_trips = trace.round_trips;
     if let Some(db) = &trace.db {
         d1_round_trips.extend(db.round_trips());
@@ -163,7 +167,7 @@ async fn serve(
         return Err(not_allowed);
     };
     if method == Method::Options {
-        return cors::preflight(req, route.allow, &config.cors);
+        return cors::preflight(req, route.allow, route.api.options_status(), &config.cors);
     }
     if !route.allows(method.as_ref()) {
         return Err(not_allowed);
@@ -230,8 +234,16 @@ async fn serve(
         (Endpoint::Conformance, ..) => return ogc::handlers::conformance(req),
         (Endpoint::Collections, _, Some(db)) => out_of_line(ogc::handlers::collections(req, db)),
         (Endpoint::Collection, _, Some(db)) => out_of_line(ogc::handlers::collection(req, db)),
-        (Endpoint::Items, _, Some(db)) => out_of_line(ogc::handlers::items(req, db)),
-        (Endpoint::Item, _, Some(db)) => out_of_line(ogc::handlers::item(id, req, db)),
+        (Endpoint::Items, Method::Get | Method::Head, Some(db)) => {
+            out_of_line(ogc::handlers::items(req, db))
+        }
+        (Endpoint::Items, Method::Post, Some(db)) => out_of_line(ogc::edit::create(req, db)),
+        (Endpoint::Item, Method::Get | Method::Head, Some(db)) => {
+            out_of_line(ogc::handlers::read(id, req, db))
+        }
+        (Endpoint::Item, Method::Put, Some(db)) => out_of_line(ogc::edit::replace(id, req, db)),
+        (Endpoint::Item, Method::Patch, Some(db)) => out_of_line(ogc::edit::patch(id, req, db)),
+        (Endpoint::Item, Method::Delete, Some(db)) => out_of_line(ogc::edit::delete(id, req, db)),
         _ => return Err(not_allowed),
     };
     handler.await

@@ -12,10 +12,12 @@ use crate::validation::FieldError;
 pub enum ApiError {
     /// 422 Unprocessable Content: the request's input is invalid; lists every problem.
     Validation(Vec<FieldError>),
-    /// 400 Bad Request: an OGC API Features query parameter is undeclared or invalid
-    /// (/req/core/query-param-unknown, -invalid); OGC's exception shape (`code`,
-    /// `description`), with every problem listed in `detail` as a `422` lists them.
-    InvalidParameters(Vec<FieldError>),
+    /// 400 Bad Request: OGC API Features' answer to what the v1 API answers with a `422`
+    /// (an undeclared or invalid query parameter, /req/core/query-param-unknown and
+    /// -invalid; an invalid body or header); OGC's exception shape (`code`,
+    /// `description`), with every problem listed in `detail` as a `422` lists them. The
+    /// pipeline turns a `Validation` on an OGC route into this.
+    BadRequest(Vec<FieldError>),
     /// 401 Unauthorized (no key, or not a valid one) or 403 Forbidden (the key lacks the
     /// scope), with the matching `WWW-Authenticate: Bearer` challenge.
     Denied(Denial),
@@ -36,8 +38,9 @@ pub enum ApiError {
     /// retry after `Retry-After` seconds.
     IdempotencyKeyInFlight,
     /// 412 Precondition Failed: `If-Match` / `If-None-Match` do not hold for the segment's
-    /// current version; nothing was written. `etag` is the current one, sent as `ETag`.
-    PreconditionFailed { etag: String },
+    /// current version; nothing was written. `etag` is the current one, sent as `ETag`
+    /// (none when an OGC item named by `If-Match` does not exist).
+    PreconditionFailed { etag: Option<String> },
     /// 415 Unsupported Media Type: a write whose body is not declared as JSON.
     UnsupportedMediaType,
     /// 500 Internal Server Error: a bug or platform failure. The cause goes to the log,
@@ -88,7 +91,7 @@ impl ApiError {
     pub fn status(&self) -> u16 {
         match self {
             Self::Validation(_) => 422,
-            Self::InvalidParameters(_) => 400,
+            Self::BadRequest(_) => 400,
             Self::Denied(denial) => denial.status(),
             Self::OriginNotAllowed => 403,
             Self::RateLimited => 429,
@@ -110,12 +113,21 @@ impl ApiError {
             Self::Validation(errors) => {
                 return ErrorBody::Fields(ValidationErrors { detail: errors })
             }
-            Self::InvalidParameters(errors) => {
-                return ErrorBody::Exception(Exception {
-                    code: "InvalidParameterValue",
-                    description: "A query parameter is not one this resource takes, or its \
-                        value is invalid; detail lists each",
-                    detail: errors,
+            Self::BadRequest(errors) => {
+                return ErrorBody::Exception(if errors.iter().all(FieldError::in_query) {
+                    Exception {
+                        code: "InvalidParameterValue",
+                        description: "A query parameter is not one this resource takes, or \
+                            its value is invalid; detail lists each",
+                        detail: errors,
+                    }
+                } else {
+                    Exception {
+                        code: "InvalidRequest",
+                        description: "The request is invalid; detail lists each problem, \
+                            located in the body, a header or the query",
+                        detail: errors,
+                    }
                 })
             }
             Self::DatabaseUnhealthy { reason, .. } => {
@@ -173,10 +185,19 @@ impl ApiError {
             Self::IdempotencyKeyInFlight | Self::DatabaseBusy(_) => {
                 headers.set("retry-after", "1")?
             }
-            Self::PreconditionFailed { etag } => headers.set("etag", etag)?,
+            Self::PreconditionFailed { etag: Some(etag) } => headers.set("etag", etag)?,
             _ => {}
         }
         Ok(response)
+    }
+
+    /// The error as OGC API Features answers it: invalid input is its `400`, every other
+    /// error is the same as in the v1 API.
+    pub fn in_ogc(self) -> Self {
+        match self {
+            Self::Validation(problems) => Self::BadRequest(problems),
+            other => other,
+        }
     }
 
     /// Both results' values, or every validation problem of both in order; any other
@@ -207,6 +228,14 @@ impl From<Vec<FieldError>> for ApiError {
 impl From<FieldError> for ApiError {
     fn from(error: FieldError) -> Self {
         Self::Validation(vec![error])
+    }
+}
+
+/// A response that cannot be serialized is ours (clients' JSON is read by
+/// `validation::input`, which locates its problems).
+impl From<serde_json::Error> for ApiError {
+    fn from(error: serde_json::Error) -> Self {
+        Self::Internal(error.to_string())
     }
 }
 

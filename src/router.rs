@@ -32,6 +32,17 @@ pub enum Api {
     Features,
 }
 
+impl Api {
+    /// The status of an answer to `OPTIONS`: the v1 API's `204`; OGC API Features' Part 4
+    /// wants a `200` (/req/create-replace-delete/options-response).
+    pub fn options_status(self) -> u16 {
+        match self {
+            Self::V1 => 204,
+            Self::Features => 200,
+        }
+    }
+}
+
 /// One row of the route table.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Route {
@@ -163,7 +174,7 @@ pub const ROUTES: [Route; 13] = [
         api: Api::Features,
         endpoint: Endpoint::Items,
         path: "/collections/segmentos/items",
-        allow: "GET, HEAD",
+        allow: "GET, HEAD, POST",
         resource: Resource::Segments,
         cache_control: None,
         metric: "ogc_items",
@@ -172,7 +183,7 @@ pub const ROUTES: [Route; 13] = [
         api: Api::Features,
         endpoint: Endpoint::Item,
         path: "/collections/segmentos/items/{featureId}",
-        allow: "GET, HEAD",
+        allow: "GET, HEAD, PUT, PATCH, DELETE",
         resource: Resource::Segments,
         cache_control: None,
         metric: "ogc_item",

@@ -113,7 +113,7 @@ describe('GDAL (ogrinfo, ogr2ogr: the OAPIF driver)', () => {
 describe('OWSLib (owslib.ogcapi.features)', () => {
   let read;
   before(async () => {
-    const { stdout } = await run(python, [join(rootDir, 'tests/gis/owslib_client.py'), `${base}/`]);
+    const { stdout } = await run(python, [join(rootDir, 'tests/gis/owslib_client.py'), 'read', `${base}/`]);
     read = JSON.parse(stdout);
   });
 
@@ -139,5 +139,41 @@ describe('OWSLib (owslib.ogcapi.features)', () => {
     assert.deepEqual({ ...read.item, links: undefined }, { ...read.first, links: undefined });
     const row = stored.get(read.item.properties.nombre);
     assert.equal(read.item.id, row.id_segmento);
+  });
+});
+
+// Last: it writes (and then deletes what it wrote).
+describe('OWSLib Part 4 (collection_item_create, _update, _delete)', () => {
+  let edited;
+  before(async () => {
+    const { stdout } = await run(python, [join(rootDir, 'tests/gis/owslib_client.py'), 'edit', `${base}/`]);
+    edited = JSON.parse(stdout);
+  });
+
+  it('creates a feature, which the collection then holds with its properties and position', () => {
+    assert.equal(edited.created, true);
+    assert.equal(edited.found.length, 1);
+    const [found] = edited.found;
+    assert.deepEqual(found.geometry, { type: 'Point', coordinates: [-64.2, -31.4] });
+    assert.deepEqual(
+      [found.properties.nombre, found.properties.descripcion, found.properties.ubicacion],
+      ['OWSLib nuevo', 'creado', 'OWSLib'],
+    );
+  });
+
+  it('replaces the feature whole, and deletes it', async () => {
+    const [{ id }] = edited.found;
+    assert.equal(edited.replaced, true);
+    assert.equal(edited.after_replace.id, id);
+    assert.deepEqual(edited.after_replace.geometry.coordinates, [-58.38, -34.6]);
+    assert.deepEqual(
+      [edited.after_replace.properties.nombre, edited.after_replace.properties.descripcion],
+      ['OWSLib reemplazado', null],
+    );
+    assert.equal(edited.after_replace.properties.version, 2);
+    assert.equal(edited.deleted, true);
+    assert.equal(edited.gone, true);
+    const row = await api.db.prepare('SELECT * FROM segmentos WHERE id_segmento = ?').bind(id).first();
+    assert.equal(row, null);
   });
 });

@@ -17,6 +17,10 @@ const CONFORMANCE = [
   'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core',
   'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson',
   'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30',
+  // Part 4's, covered by ogc-features-writes.test.mjs and ogc-features-conditions.test.mjs.
+  'http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete',
+  'http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/update',
+  'http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/features',
 ];
 
 // Updated on four days of November 2026, two of them across the antimeridian.
@@ -146,7 +150,7 @@ describe('A.2.3 API definition (/conf/core/api-definition-op, -success; /conf/oa
 });
 
 describe('A.2.4 conformance (/conf/core/conformance-op, -success)', () => {
-  it('declares Core, GeoJSON and OpenAPI 3.0, and nothing else, at the link and at /conformance', async () => {
+  it('declares Core, GeoJSON, OpenAPI 3.0 and Part 4\'s classes, and nothing else, at the link and at /conformance', async () => {
     const { body: landing } = await get('/');
 
     for (const path of [linkOf(landing, 'conformance').href, '/conformance']) {

@@ -10,19 +10,20 @@ use origins::{
     AllowedOrigins, ALLOWED_REQUEST_HEADERS, EXPOSED_RESPONSE_HEADERS, PREFLIGHT_MAX_AGE_SECONDS,
 };
 
-/// `OPTIONS` on a route. A preflight (it names `Access-Control-Request-Method`) from an
-/// allowed origin is a `204` that allows the route's methods and the API's request
-/// headers; from any other origin it is a `403`. A plain `OPTIONS` is a `204` with
-/// `Allow`.
+/// `OPTIONS` on a route, answered with `status` (the route's API's). A preflight (it names
+/// `Access-Control-Request-Method`) from an allowed origin allows the route's methods and
+/// the API's request headers; from any other origin it is a `403`. A plain `OPTIONS`
+/// gets `Allow`.
 pub fn preflight(
     req: &Incoming,
     allow: &'static str,
+    status: u16,
     origins: &AllowedOrigins,
 ) -> Result<Response, ApiError> {
     let headers = Headers::new();
     if req.raw_header("access-control-request-method")?.is_none() {
         headers.set("allow", allow)?;
-        return Ok(no_content(headers));
+        return Ok(empty(status, headers));
     }
     let origin = req.raw_header("origin")?.unwrap_or_default();
     if !origins.allows(&origin) {
@@ -33,12 +34,12 @@ pub fn preflight(
     headers.set("access-control-allow-headers", ALLOWED_REQUEST_HEADERS)?;
     headers.set("access-control-max-age", PREFLIGHT_MAX_AGE_SECONDS)?;
     headers.set("vary", "Origin")?;
-    Ok(no_content(headers))
+    Ok(empty(status, headers))
 }
 
-fn no_content(headers: Headers) -> Response {
+fn empty(status: u16, headers: Headers) -> Response {
     ResponseBuilder::new()
-        .with_status(204)
+        .with_status(status)
         .with_headers(headers)
         .empty()
 }

@@ -35,6 +35,38 @@ fn validation_errors_are_a_422_detail_list() {
 }
 
 #[test]
+fn in_the_ogc_api_invalid_parameters_are_a_400_invalid_parameter_value() {
+    let error = invalid("limit").in_ogc();
+
+    assert_eq!(error.status(), 400);
+    let body = body(&error);
+    assert_eq!(body["code"], "InvalidParameterValue");
+    assert_eq!(body["detail"][0]["loc"], json!(["query", "limit"]));
+}
+
+#[test]
+fn in_the_ogc_api_an_invalid_body_or_header_is_a_400_invalid_request_listing_each() {
+    let error = ApiError::Validation(vec![
+        FieldError::body_field("nombre", ErrorKind::Missing),
+        FieldError::header("if-match", ErrorKind::value_error("malformed")),
+    ])
+    .in_ogc();
+
+    assert_eq!(error.status(), 400);
+    let body = body(&error);
+    assert_eq!(body["code"], "InvalidRequest");
+    assert!(body["description"].is_string());
+    assert_eq!(body["detail"][1]["loc"], json!(["header", "if-match"]));
+}
+
+#[test]
+fn in_the_ogc_api_every_other_error_is_the_v1_api_s() {
+    for error in [ApiError::RouteNotFound, ApiError::UnsupportedMediaType] {
+        assert_eq!(error.clone().in_ogc(), error);
+    }
+}
+
+#[test]
 fn an_internal_error_hides_its_cause_from_the_client() {
     let error = ApiError::Internal("D1_ERROR: no such table: segmentos".into());
 
@@ -79,7 +111,7 @@ fn a_busy_database_is_a_503_that_hides_and_logs_its_cause() {
 #[test]
 fn a_failed_precondition_is_412_and_a_key_in_flight_409() {
     let precondition = ApiError::PreconditionFailed {
-        etag: "\"1.2\"".into(),
+        etag: Some("\"1.2\"".into()),
     };
 
     assert_eq!(precondition.status(), 412);
@@ -118,7 +150,7 @@ fn client_errors_log_no_cause() {
         ApiError::UnsupportedMediaType,
         ApiError::IdempotencyKeyInFlight,
         ApiError::PreconditionFailed {
-            etag: "\"1.1\"".into(),
+            etag: Some("\"1.1\"".into()),
         },
         ApiError::Denied(Denial::InvalidKey),
         ApiError::RateLimited,

@@ -10,20 +10,24 @@ use std::hash::{DefaultHasher, Hasher};
 use super::negotiation::Format;
 use crate::validation::field_error::{ErrorKind, FieldError};
 
+/// What follows `id.version` in the tag of each representation but JSON's.
+const GEOJSON_SUFFIX: &str = ".geojson";
+const FEATURE_SUFFIX: &str = ".ogc";
+
 /// The strong entity tag of one version of a segment in one representation: `"7.3"` for
 /// JSON and `"7.3.geojson"` for the GeoJSON Feature (RFC 9110 gives each representation
 /// its own strong tag).
 pub fn segment_etag(id: i64, version: i64, format: Format) -> String {
     match format {
         Format::Json => format!("\"{id}.{version}\""),
-        Format::GeoJson => format!("\"{id}.{version}.geojson\""),
+        Format::GeoJson => format!("\"{id}.{version}{GEOJSON_SUFFIX}\""),
     }
 }
 
 /// The strong entity tag of one version of a segment as an OGC API Features item: the
 /// GeoJSON Feature with its links, a representation of its own.
 pub fn feature_etag(id: i64, version: i64) -> String {
-    format!("\"{id}.{version}.ogc\"")
+    format!("\"{id}.{version}{FEATURE_SUFFIX}\"")
 }
 
 /// The weak entity tag of a list response: a digest of everything in it that can change,
@@ -170,7 +174,7 @@ impl TagList {
         }
     }
 
-    /// The versions of segment `id` these tags name, in either representation. A weak
+    /// The versions of segment `id` these tags name, in any representation. A weak
     /// tag counts: Cloudflare weakens the ETag of a response it compresses, and the
     /// version it carries still names exactly one state of the segment.
     pub fn versions_of(&self, id: i64) -> Versions {
@@ -214,9 +218,13 @@ impl EntityTag {
     }
 }
 
-/// The version in one of [`segment_etag`]'s tags, if it is a tag of segment `id`.
+/// The version in one of [`segment_etag`]'s or [`feature_etag`]'s tags, if it is a tag of
+/// segment `id`.
 fn segment_version(opaque: &str, id: i64) -> Option<i64> {
-    let rest = opaque.strip_suffix(".geojson").unwrap_or(opaque);
+    let rest = [GEOJSON_SUFFIX, FEATURE_SUFFIX]
+        .iter()
+        .find_map(|suffix| opaque.strip_suffix(suffix))
+        .unwrap_or(opaque);
     let (tag_id, version) = rest.split_once('.')?;
     let digits = |text: &str| !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
     if !digits(tag_id) || !digits(version) || tag_id.parse::<i64>().ok()? != id {

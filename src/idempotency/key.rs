@@ -154,6 +154,23 @@ pub struct StoredResponse {
 }
 
 impl StoredResponse {
+    /// A `201 Created` with a body of `media_type` and, for one resource, its `Location`
+    /// and `ETag`.
+    pub fn created(media_type: &str, body: String, resource: Option<(String, String)>) -> Self {
+        // Inserted one by one: `BTreeMap::from` an array sorts it, and a sort is 10 KB of wasm.
+        let mut headers = BTreeMap::new();
+        headers.insert("content-type".to_owned(), media_type.to_owned());
+        if let Some((location, etag)) = resource {
+            headers.insert("location".to_owned(), location);
+            headers.insert("etag".to_owned(), etag);
+        }
+        Self {
+            status: 201,
+            headers,
+            body,
+        }
+    }
+
     /// Rebuilds a stored response from its row and its body parts.
     pub fn from_stored(status: u16, headers: &str, body: String) -> Result<Self, String> {
         let headers = serde_json::from_str(headers)

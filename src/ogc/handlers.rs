@@ -5,18 +5,16 @@ use worker::Response;
 use super::origin;
 use super::query;
 use super::resources::{
-    item_links, Bounds, Collection, Collections, Conformance, LandingPage, BOUNDS_SQL,
+    item, Bounds, Collection, Collections, Conformance, LandingPage, BOUNDS_SQL,
 };
 use crate::db::{Database, Retry, Statement};
 use crate::error::ApiError;
-use crate::http::conditional::feature_etag;
 use crate::http::response::json_response_as;
-use crate::http::{self, conditional_get, json_response, Incoming};
+use crate::http::{self, bytes_response, conditional_get, json_response, Incoming};
 use crate::observability::health_report::rfc3339;
-use crate::segments::geojson::{Feature, FeatureCollection, MEDIA_TYPE as GEOJSON};
+use crate::segments::geojson::{FeatureCollection, MEDIA_TYPE as GEOJSON};
 use crate::segments::list::cursor::Cursor;
 use crate::segments::list::handler::next_page;
-use crate::segments::list::item::ListItem;
 use crate::segments::list::sql;
 use crate::segments::model::SegmentId;
 use crate::segments::store;
@@ -62,7 +60,7 @@ async fn described<T: serde::Serialize>(
 /// more follow) is this URL with a keyset `cursor`.
 pub async fn items(req: &Incoming, db: &Database) -> Result<Response, ApiError> {
     let url = req.url();
-    let query = query::parse(http::query_pairs(url)).map_err(ApiError::InvalidParameters)?;
+    let query = query::parse(http::query_pairs(url)).map_err(ApiError::Validation)?;
     let page = sql::list(db, &query).await?;
     let next = match page.rows.last() {
         Some(last) if page.more => Some(next_page(url, &Cursor::after(last, &query.sort))),
@@ -74,24 +72,26 @@ pub async fn items(req: &Incoming, db: &Database) -> Result<Response, ApiError> 
 }
 
 /// `GET /collections/segmentos/items/{featureId}`: one feature, with a strong `ETag`.
-pub async fn item(raw_id: &str, req: &Incoming, db: &Database) -> Result<Response, ApiError> {
+pub async fn read(raw_id: &str, req: &Incoming, db: &Database) -> Result<Response, ApiError> {
     only_format(req)?;
-    // An id that cannot be a segment's names no feature: 404, as for an unknown one.
-    let id = SegmentId::parse(raw_id).map_err(|_| ApiError::RouteNotFound)?;
+    let id = feature_id(raw_id)?;
     let segment = store::find(db, id)
         .await?
         .ok_or(ApiError::SegmentNotFound(id.get()))?;
-    let etag = feature_etag(segment.id_segmento, segment.version);
-    let row = ListItem::from(segment);
-    let links = item_links(origin(req.url()), row.segment.id_segmento);
-    let item = Feature::new(&row).linked(links);
+    let (body, etag) = item(origin(req.url()), segment)?;
     Ok(conditional_get(
-        json_response_as(200, &item, GEOJSON)?,
+        bytes_response(200, body.into_bytes(), GEOJSON)?,
         &etag,
         http::header(req, "if-none-match")?.as_deref(),
     )?)
 }
 
+/// The segment a `featureId` names: an id that cannot be a segment's names no feature, a
+/// `404` as for an unknown one.
+pub fn feature_id(raw_id: &str) -> Result<SegmentId, ApiError> {
+    SegmentId::parse(raw_id).map_err(|_| ApiError::RouteNotFound)
+}
+
 fn only_format(req: &Incoming) -> Result<(), ApiError> {
-    query::format_only(http::query_pairs(req.url())).map_err(ApiError::InvalidParameters)
+    query::format_only(http::query_pairs(req.url())).map_err(ApiError::Validation)
 }

@@ -1,10 +1,12 @@
-//! OGC API - Features (Part 1: Core, with the GeoJSON and OpenAPI 3.0 conformance
-//! classes) over the segments, for GIS clients: GDAL's OAPIF driver, QGIS, OWSLib. The
+//! OGC API - Features over the segments, for GIS clients: GDAL's OAPIF driver, QGIS,
+//! OWSLib. Part 1 (Core, with the GeoJSON and OpenAPI 3.0 conformance classes) reads: the
 //! segments are the one collection, `segmentos`; its items are the v1 list's rows, read
 //! with the list's filters, order, keyset cursors and SQL (`query` turns the standard's
-//! parameters into the list's query).
+//! parameters into the list's query). Part 4 (`edit`) writes them with the v1 API's
+//! rules and SQL.
 
 pub mod datetime;
+pub mod edit;
 pub mod handlers;
 pub mod query;
 pub mod resources;
@@ -14,6 +16,10 @@ pub mod openapi;
 
 /// The collection's id, in every path under `/collections`.
 pub const COLLECTION_ID: &str = "segmentos";
+
+/// The collection's items: the route table's path, and what an idempotent create's key
+/// is bound to.
+pub const ITEMS_PATH: &str = "/collections/segmentos/items";
 
 /// The media type of the OpenAPI 3.0 document (the `service-desc` link's `type`).
 pub const OPENAPI_MEDIA_TYPE: &str = "application/vnd.oai.openapi+json;version=3.0";

@@ -11,8 +11,8 @@ use serde_json::{json, Map, Value};
 use super::query::{DEFAULT_LIMIT, FORMATS, MAX_LIMIT, PARAMETERS};
 use super::resources::CONFORMANCE;
 use crate::access::keys::Resource;
-use crate::router::{Api, Endpoint, ROUTES};
-use crate::segments::fields::{Kind, Presence, FIELDS};
+use crate::router::{Api, Endpoint, Route, ROUTES};
+use crate::segments::fields::{client_fields, FieldRule, Kind, Place, Presence, FIELDS};
 
 pub const PUBLISHED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/public/ogc/openapi.json");
 
@@ -21,12 +21,7 @@ pub fn document() -> String {
     let paths: Map<String, Value> = ROUTES
         .iter()
         .filter(|route| route.api == Api::Features)
-        .map(|route| {
-            (
-                route.path.to_owned(),
-                json!({ "get": operation(route.endpoint, route.resource) }),
-            )
-        })
+        .map(|route| (route.path.to_owned(), path_item(route)))
         .collect();
     let document = json!({
         "openapi": "3.0.3",
@@ -36,8 +31,10 @@ pub fn document() -> String {
             "description": format!(
                 "The road segments as OGC API - Features (conformance classes: {}). One \
                  collection, `segmentos`: points in CRS84, newest first, paged with an opaque \
-                 `cursor` in each `next` link. Under `ACCESS_MODE=all`, the collections and \
-                 features need an API key (`Authorization: Bearer`).",
+                 `cursor` in each `next` link. Its items are created, replaced, merge-patched \
+                 and deleted with the v1 API's rules. Under `ACCESS_MODE=writes`, writes need \
+                 an API key (`Authorization: Bearer`) with the `write` scope; under \
+                 `ACCESS_MODE=all`, reads need one too.",
                 CONFORMANCE.join(", ")
             ),
             "license": { "name": "MIT" },
@@ -51,7 +48,73 @@ pub fn document() -> String {
     text
 }
 
-fn operation(endpoint: Endpoint, resource: Resource) -> Value {
+/// A route's operations: one per method it takes (`HEAD` is `GET`'s), and `OPTIONS`.
+fn path_item(route: &Route) -> Value {
+    let mut item: Map<String, Value> = route
+        .allow
+        .split(", ")
+        .filter(|method| *method != "HEAD")
+        .map(|method| {
+            let mut operation = operation(route.endpoint, method);
+            if route.resource == Resource::Segments {
+                secured(&mut operation, method != "GET");
+            }
+            (method.to_ascii_lowercase(), operation)
+        })
+        .collect();
+    item.insert(
+        "options".into(),
+        json!({
+            "summary": "The methods this resource takes",
+            "responses": { "200": { "description": "The methods, in `Allow`; no body",
+                "headers": { "Allow": { "schema": { "type": "string" },
+                    "description": format!("`{}`", route.allow) } } } },
+        }),
+    );
+    Value::Object(item)
+}
+
+/// The operation `method` on an endpoint.
+fn operation(endpoint: Endpoint, method: &str) -> Value {
+    match (endpoint, method) {
+        (_, "GET") => read(endpoint),
+        (Endpoint::Items, "POST") => write(
+            "Create a segment from a GeoJSON Feature; the server gives its id",
+            vec![reference("idempotencyKey")],
+            Some(feature_input()),
+            json!({ "201": { "description": "Created: the new item (or, with `Idempotent-Replayed: true`, the first response to this key)",
+                "headers": {
+                    "Location": { "schema": { "type": "string" }, "description": "The new item's URL" },
+                    "ETag": { "schema": { "type": "string" }, "description": "The new item's strong entity tag" },
+                    "Idempotent-Replayed": { "schema": { "type": "string" }, "description": "`true` on a replayed response" } },
+                "content": geojson_body("Feature") },
+                "409": response("The first request with this `Idempotency-Key` is still in progress", "Message") }),
+        ),
+        (Endpoint::Item, "PUT") => write(
+            "Replace a segment with a GeoJSON Feature: the text fields it leaves out are cleared",
+            conditional(),
+            Some(feature_input()),
+            written(),
+        ),
+        (Endpoint::Item, "PATCH") => write(
+            "Change a segment with a JSON Merge Patch (RFC 7396) of its Feature: what is sent \
+             changes, `null` clears a property, what is left out stays",
+            conditional(),
+            Some(json!({ "application/merge-patch+json": schema("FeaturePatch") })),
+            written(),
+        ),
+        (Endpoint::Item, "DELETE") => write(
+            "Delete a segment",
+            conditional(),
+            None,
+            json!({ "204": { "description": "Deleted" } }),
+        ),
+        other => unreachable!("{other:?} is not an OGC API Features operation"),
+    }
+}
+
+/// A `GET`.
+fn read(endpoint: Endpoint) -> Value {
     let (summary, parameters, ok) = match endpoint {
         Endpoint::FeaturesLanding => (
             "The landing page",
@@ -95,25 +158,80 @@ fn operation(endpoint: Endpoint, resource: Resource) -> Value {
             json!({ "description": "Not Modified: `If-None-Match` names the current version" });
         responses["404"] = response("No segment has this id", "Message");
     }
+    json!({ "summary": summary, "parameters": parameters, "responses": responses })
+}
+
+/// A write, with the answers every write shares.
+fn write(summary: &str, parameters: Vec<Value>, body: Option<Value>, answers: Value) -> Value {
+    let mut responses = json!({
+        "400": response("Invalid body or header; `detail` lists every problem, located", "Exception"),
+        "413": response("Body over 64 KiB", "Message"),
+        "415": response("Body not declared as JSON", "Message"),
+        "500": response("Internal error (the log has the cause)", "Message"),
+    });
+    for (status, answer) in answers.as_object().unwrap() {
+        responses[status] = answer.clone();
+    }
+    if parameters.contains(&reference("featureId")) {
+        responses["404"] = response("No segment has this id", "Message");
+        responses["412"] = json!({ "description": "`If-Match` / `If-None-Match` do not hold \
+            for the current version (or `If-Match` names a segment that does not exist); \
+            nothing changed",
+            "headers": { "ETag": { "schema": { "type": "string" }, "description": "The current entity tag" } },
+            "content": json_body("Message") });
+    }
     let mut operation =
         json!({ "summary": summary, "parameters": parameters, "responses": responses });
-    if resource == Resource::Segments {
-        operation["security"] = json!([{}, { "api_key": [] }]);
-        operation["responses"]["401"] = response("`ACCESS_MODE=all` and no valid key", "Message");
+    if let Some(body) = body {
+        operation["requestBody"] = json!({ "required": true, "content": body });
     }
     operation
+}
+
+/// What a create and a replace take: a Feature, declared as GeoJSON or JSON.
+fn feature_input() -> Value {
+    json!({ "application/geo+json": schema("FeatureInput"), "application/json": schema("FeatureInput") })
+}
+
+/// The answers of a replace and a patch.
+fn written() -> Value {
+    json!({ "200": { "description": "The item as written",
+        "headers": { "ETag": { "schema": { "type": "string" }, "description": "Its strong entity tag" } },
+        "content": geojson_body("Feature") } })
+}
+
+/// The item's id and the conditions of a write to it.
+fn conditional() -> Vec<Value> {
+    vec![
+        reference("featureId"),
+        reference("ifMatch"),
+        reference("ifNoneMatch"),
+    ]
+}
+
+/// A key is optional under `ACCESS_MODE=open` (and for reads under `writes`).
+fn secured(operation: &mut Value, writes: bool) {
+    operation["security"] = json!([{}, { "api_key": [] }]);
+    operation["responses"]["401"] = response("A key is needed and none valid was sent", "Message");
+    if writes {
+        operation["responses"]["403"] = response("The key lacks the `write` scope", "Message");
+    }
 }
 
 fn reference(parameter: &str) -> Value {
     json!({ "$ref": format!("#/components/parameters/{parameter}") })
 }
 
-fn json_body(schema: &str) -> Value {
-    json!({ "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } })
+fn schema(name: &str) -> Value {
+    json!({ "schema": { "$ref": format!("#/components/schemas/{name}") } })
 }
 
-fn geojson_body(schema: &str) -> Value {
-    json!({ "application/geo+json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } })
+fn json_body(name: &str) -> Value {
+    json!({ "application/json": schema(name) })
+}
+
+fn geojson_body(name: &str) -> Value {
+    json!({ "application/geo+json": schema(name) })
 }
 
 fn response(description: &str, schema: &str) -> Value {
@@ -124,6 +242,10 @@ fn response(description: &str, schema: &str) -> Value {
 fn query(name: &str, description: &str, schema: Value) -> Value {
     json!({ "name": name, "in": "query", "required": false, "style": "form", "explode": false,
             "description": description, "schema": schema })
+}
+
+fn header(name: &str, description: &str, schema: Value) -> Value {
+    json!({ "name": name, "in": "header", "required": false, "description": description, "schema": schema })
 }
 
 fn components() -> Value {
@@ -146,6 +268,17 @@ fn components() -> Value {
         "cursor": query("cursor", "Opaque position, from the `next` link of the previous page.", json!({ "type": "string" })),
         "f": query("f", "The encoding: JSON (GeoJSON for features), as without it.",
             json!({ "type": "string", "enum": FORMATS })),
+        "idempotencyKey": header("Idempotency-Key",
+            "1 to 255 printable ASCII characters (a UUID is a good key): a retry of this request \
+             with the same key and body within 24 h creates nothing and gets the first answer.",
+            json!({ "type": "string", "minLength": 1, "maxLength": 255 })),
+        "ifMatch": header("If-Match",
+            "`*` or entity tags from `ETag` (of this item, or of the v1 segment's JSON or \
+             GeoJSON; `W/` too): write only if the current version is one of them.",
+            json!({ "type": "string" })),
+        "ifNoneMatch": header("If-None-Match",
+            "`*` or entity tags: write only if the current version is none of them.",
+            json!({ "type": "string" })),
         "featureId": { "name": "featureId", "in": "path", "required": true,
             "description": "The segment's `id_segmento`.", "schema": { "type": "string" } },
     });
@@ -157,27 +290,60 @@ fn components() -> Value {
     })
 }
 
+/// A field's value, within the rules table's bounds.
+fn field_schema(field: &FieldRule) -> Value {
+    let mut schema = match field.kind {
+        Kind::Text { max_chars, .. } => json!({ "type": "string", "maxLength": max_chars }),
+        Kind::Number { min, max } => json!({ "type": "number", "minimum": min, "maximum": max }),
+        Kind::Integer => json!({ "type": "integer" }),
+        Kind::Instant => json!({ "type": "string", "format": "date-time" }),
+    };
+    if field.presence == Presence::Optional {
+        schema["nullable"] = json!(true);
+    }
+    schema
+}
+
 fn schemas() -> Value {
     let link = json!({ "type": "object", "required": ["href", "rel"], "properties": {
         "href": { "type": "string" }, "rel": { "type": "string" }, "type": { "type": "string" } } });
     let links = json!({ "type": "array", "items": { "$ref": "#/components/schemas/Link" } });
     let properties: Map<String, Value> = FIELDS
         .iter()
-        .map(|field| {
-            let mut schema = match field.kind {
-                Kind::Text { max_chars, .. } => json!({ "type": "string", "maxLength": max_chars }),
-                Kind::Number { min, max } => {
-                    json!({ "type": "number", "minimum": min, "maximum": max })
-                }
-                Kind::Integer => json!({ "type": "integer" }),
-                Kind::Instant => json!({ "type": "string", "format": "date-time" }),
-            };
-            if field.presence == Presence::Optional {
-                schema["nullable"] = json!(true);
-            }
-            (field.name.to_owned(), schema)
-        })
+        .map(|field| (field.name.to_owned(), field_schema(field)))
         .collect();
+    // What a create or a replace takes: the client's properties, and a position.
+    let sent: Vec<&FieldRule> = client_fields()
+        .filter(|field| field.place == Place::Property)
+        .collect();
+    let required: Vec<&str> = sent
+        .iter()
+        .filter(|field| field.presence == Presence::Required)
+        .map(|field| field.name)
+        .collect();
+    let sent: Map<String, Value> = sent
+        .iter()
+        .map(|field| (field.name.to_owned(), field_schema(field)))
+        .collect();
+    let position = json!({ "type": "array", "minItems": 2, "maxItems": 3, "items": { "type": "number" },
+        "description": "`[longitud, latitud]` in CRS84, or with an altitude after them (ignored)" });
+    let feature_input = json!({ "type": "object", "required": ["type", "geometry"],
+        "description": "A GeoJSON Feature of a Point. Its `id`, other members and other \
+            properties are ignored; the items' own features can be sent back as they are.",
+        "properties": {
+            "type": { "type": "string", "enum": ["Feature"] },
+            "geometry": { "type": "object", "required": ["type", "coordinates"], "properties": {
+                "type": { "type": "string", "enum": ["Point"] }, "coordinates": position } },
+            "properties": { "type": "object", "nullable": true, "required": required, "properties": sent } } });
+    let feature_patch = json!({ "type": "object",
+        "description": "A JSON Merge Patch (RFC 7396) of the item's Feature: the properties \
+            sent change (`null` clears one; `nombre` cannot be cleared), `coordinates` sent \
+            move the point, and whatever is left out stays.",
+        "properties": {
+            "type": { "type": "string", "enum": ["Feature"] },
+            "geometry": { "type": "object", "properties": {
+                "type": { "type": "string", "enum": ["Point"] }, "coordinates": position } },
+            "properties": { "type": "object", "properties": sent } } });
     let feature = json!({ "type": "object", "required": ["type", "geometry", "properties"], "properties": {
         "type": { "type": "string", "enum": ["Feature"] },
         "id": { "type": "integer" },
@@ -209,6 +375,8 @@ fn schemas() -> Value {
         "Collections": { "type": "object", "required": ["links", "collections"], "properties": {
             "links": links, "collections": { "type": "array", "items": { "$ref": "#/components/schemas/Collection" } } } },
         "Feature": feature,
+        "FeatureInput": feature_input,
+        "FeaturePatch": feature_patch,
         "FeatureCollection": { "type": "object", "required": ["type", "features"], "properties": {
             "type": { "type": "string", "enum": ["FeatureCollection"] },
             "features": { "type": "array", "items": { "$ref": "#/components/schemas/Feature" } },

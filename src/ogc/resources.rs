@@ -5,19 +5,26 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{COLLECTION_ID, DOCS_PATH, OPENAPI_MEDIA_TYPE, OPENAPI_PATH};
+use super::{COLLECTION_ID, DOCS_PATH, ITEMS_PATH, OPENAPI_MEDIA_TYPE, OPENAPI_PATH};
+use crate::http::conditional::feature_etag;
 use crate::http::link::Link;
-use crate::segments::geojson::MEDIA_TYPE as GEOJSON;
+use crate::segments::geojson::{Feature, MEDIA_TYPE as GEOJSON};
 use crate::segments::handlers::COLLECTION_PATH as V1_SEGMENTS;
+use crate::segments::list::item::ListItem;
+use crate::segments::model::Segment;
 
 const JSON: &str = "application/json";
 const HTML: &str = "text/html";
 
-/// The conformance classes this API implements, and no other (/req/core/conformance-success).
-pub const CONFORMANCE: [&str; 3] = [
+/// The conformance classes this API implements, and no other (/req/core/conformance-success):
+/// Part 1's, and Part 4's (a draft: 20-002's "1.0.0-draft.2") as `ogc::edit` implements them.
+pub const CONFORMANCE: [&str; 6] = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/update",
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/features",
 ];
 
 const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
@@ -56,7 +63,7 @@ impl LandingPage {
 #[derive(Debug, Serialize)]
 pub struct Conformance {
     #[serde(rename = "conformsTo")]
-    conforms_to: [&'static str; 3],
+    conforms_to: [&'static str; CONFORMANCE.len()],
 }
 
 impl Default for Conformance {
@@ -130,7 +137,7 @@ impl Collection {
             crs: [CRS84],
             extent: Extent::of(bounds),
             links: vec![
-                Link::new(format!("{collection}/items"), "items", GEOJSON),
+                Link::new(format!("{origin}{ITEMS_PATH}"), "items", GEOJSON),
                 Link::new(collection.clone(), "self", JSON),
                 Link::new(format!("{origin}{V1_SEGMENTS}"), "alternate", JSON),
             ],
@@ -185,12 +192,30 @@ impl Collections {
 /// An item's links: to itself, to its v1 segment (its JSON representation) and to its
 /// collection (/req/core/f-links).
 pub fn item_links(origin: &str, id: i64) -> Vec<Link> {
-    let collection = format!("{origin}/collections/{COLLECTION_ID}");
     vec![
-        Link::new(format!("{collection}/items/{id}"), "self", GEOJSON),
+        Link::new(item_url(origin, id), "self", GEOJSON),
         Link::new(format!("{origin}{V1_SEGMENTS}/{id}"), "alternate", JSON),
-        Link::new(collection, "collection", JSON),
+        Link::new(
+            format!("{origin}/collections/{COLLECTION_ID}"),
+            "collection",
+            JSON,
+        ),
     ]
+}
+
+/// The absolute URL of an item: its `self` link, and the `Location` of a created one.
+pub fn item_url(origin: &str, id: i64) -> String {
+    format!("{origin}{ITEMS_PATH}/{id}")
+}
+
+/// An item as it is sent, and its strong `ETag`: the same bytes whether it is read,
+/// created or written.
+pub fn item(origin: &str, segment: Segment) -> Result<(String, String), serde_json::Error> {
+    let etag = feature_etag(segment.id_segmento, segment.version);
+    let links = item_links(origin, segment.id_segmento);
+    let row = ListItem::from(segment);
+    let body = serde_json::to_string(&Feature::new(&row).linked(links))?;
+    Ok((body, etag))
 }
 
 #[cfg(test)]

@@ -1,8 +1,6 @@
 //! `POST /api/v1/segmentos` and `POST /api/v1/segmentos/bulk`: creates, one or many.
 //! Their idempotent retries are `idempotency::create_once`'s; what is the segments' own
-//! (the SQL, the `201`) is `NewSegments`.
-
-use std::collections::BTreeMap;
+//! (the SQL, the `201`) is `NewSegments`, which OGC API Features' creates share.
 
 use worker::Response;
 
@@ -20,15 +18,6 @@ use crate::idempotency::{self, Creation};
 use crate::validation::input::parse_json;
 
 const BULK_PATH: &str = "/api/v1/segmentos/bulk";
-
-/// How created segments are answered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Answer {
-    /// The segment, with its `Location` and `ETag`.
-    One,
-    /// A JSON array of the segments, in input order.
-    Many,
-}
 
 /// Create a segment.
 ///
@@ -61,10 +50,7 @@ pub async fn one(req: &Incoming, db: &Database) -> Result<Response, ApiError> {
     let segment = parse_json::<SegmentPayload>(&body)
         .map_err(ApiError::from)
         .and_then(|payload| payload.into_new().map_err(ApiError::from));
-    let creation = segment.map(|segment| NewSegments {
-        segments: vec![segment],
-        answer: Answer::One,
-    });
+    let creation = segment.map(|segment| NewSegments::one(segment, Box::new(created_segment)));
     idempotency::create_once(req, db, COLLECTION_PATH, &body, creation).await
 }
 
@@ -104,17 +90,68 @@ pub async fn bulk(req: &Incoming, db: &Database) -> Result<Response, ApiError> {
     };
     let creation = segments
         .map_err(ApiError::from)
-        .map(|segments| NewSegments {
-            segments,
-            answer: Answer::Many,
-        });
+        .map(|segments| NewSegments::many(segments, Box::new(created_segments)));
     idempotency::create_once(req, db, BULK_PATH, &body, creation).await
 }
 
-/// Segments to create, once per idempotency key.
-struct NewSegments {
+/// The `201` of a single create: the segment, with its `Location` and `ETag`.
+fn created_segment(rows: &[Segment]) -> Result<StoredResponse, ApiError> {
+    let row = only(rows)?;
+    Ok(StoredResponse::created(
+        "application/json",
+        serde_json::to_string(row)?,
+        Some((
+            format!("{COLLECTION_PATH}/{}", row.id_segmento),
+            segment_etag(row.id_segmento, row.version, Format::Json),
+        )),
+    ))
+}
+
+/// The `201` of a bulk import: a JSON array of the segments, in input order.
+fn created_segments(rows: &[Segment]) -> Result<StoredResponse, ApiError> {
+    let body = serde_json::to_string(rows)?;
+    Ok(StoredResponse::created("application/json", body, None))
+}
+
+/// The one row a single create wrote.
+pub fn only(rows: &[Segment]) -> Result<&Segment, ApiError> {
+    match rows {
+        [row] => Ok(row),
+        _ => Err(ApiError::Internal(format!(
+            "a single create returned {} rows",
+            rows.len()
+        ))),
+    }
+}
+
+/// How created segments are answered: the `201` for the rows.
+pub type Respond = Box<dyn Fn(&[Segment]) -> Result<StoredResponse, ApiError>>;
+
+/// Segments to create, once per idempotency key, and how their `201` reads. (One type
+/// for every create, the v1 API's and OGC API Features': `create_once` is compiled once.)
+pub struct NewSegments {
     segments: Vec<NewSegment>,
-    answer: Answer,
+    /// One segment, answered alone: a retry that finds it deleted is a `404`.
+    single: bool,
+    respond: Respond,
+}
+
+impl NewSegments {
+    pub fn one(segment: NewSegment, respond: Respond) -> Self {
+        Self {
+            segments: vec![segment],
+            single: true,
+            respond,
+        }
+    }
+
+    pub fn many(segments: Vec<NewSegment>, respond: Respond) -> Self {
+        Self {
+            segments,
+            single: false,
+            respond,
+        }
+    }
 }
 
 impl Creation for NewSegments {
@@ -130,7 +167,7 @@ impl Creation for NewSegments {
 
     async fn find(&self, db: &Database, ids: &[i64]) -> Result<Vec<Segment>, ApiError> {
         let rows = store::find_many(db, ids).await?;
-        if self.answer == Answer::One && rows.is_empty() {
+        if self.single && rows.is_empty() {
             // The segment was created, then deleted before any response was stored.
             return Err(ApiError::SegmentNotFound(ids.first().copied().unwrap_or(0)));
         }
@@ -138,35 +175,6 @@ impl Creation for NewSegments {
     }
 
     fn respond(&self, rows: &[Segment]) -> Result<StoredResponse, ApiError> {
-        let to_json = |value: Result<String, serde_json::Error>| {
-            value.map_err(|error| ApiError::Internal(error.to_string()))
-        };
-        let mut headers =
-            BTreeMap::from([("content-type".to_owned(), "application/json".to_owned())]);
-        let body = match (self.answer, rows) {
-            (Answer::One, [row]) => {
-                headers.insert(
-                    "location".into(),
-                    format!("{COLLECTION_PATH}/{}", row.id_segmento),
-                );
-                headers.insert(
-                    "etag".into(),
-                    segment_etag(row.id_segmento, row.version, Format::Json),
-                );
-                to_json(serde_json::to_string(row))?
-            }
-            (Answer::One, _) => {
-                return Err(ApiError::Internal(format!(
-                    "a single create returned {} rows",
-                    rows.len()
-                )))
-            }
-            (Answer::Many, rows) => to_json(serde_json::to_string(rows))?,
-        };
-        Ok(StoredResponse {
-            status: 201,
-            headers,
-            body,
-        })
+        (self.respond)(rows)
     }
 }

@@ -4,6 +4,8 @@
 
 use serde::Serialize;
 
+pub mod input;
+
 use super::list::item::ListItem;
 use crate::http::link::Link;
 

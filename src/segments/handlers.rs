@@ -109,7 +109,10 @@ pub async fn update(raw_id: &str, req: &Incoming, db: &Database) -> Result<Respo
         .and_then(|payload| payload.into_patch().map_err(ApiError::from));
     let (id, patch) = ApiError::combine(id, patch)?;
     let conditions = write_conditions(req, id)?;
-    let segment = settled(id, store::update(db, id, &patch, &conditions).await?)?;
+    let written = store::update(db, id, &patch, &conditions).await?;
+    let segment = settled(id, written, |version| {
+        segment_etag(id.get(), version, Format::Json)
+    })?;
     let mut response = json_response(200, &segment)?;
     let etag = segment_etag(segment.id_segmento, segment.version, Format::Json);
     response.headers_mut().set("etag", &etag)?;
@@ -139,12 +142,15 @@ pub async fn update(raw_id: &str, req: &Incoming, db: &Database) -> Result<Respo
 pub async fn delete(raw_id: &str, req: &Incoming, db: &Database) -> Result<Response, ApiError> {
     let id = SegmentId::parse(raw_id)?;
     let conditions = write_conditions(req, id)?;
-    settled(id, store::delete(db, id, &conditions).await?)?;
+    let written = store::delete(db, id, &conditions).await?;
+    settled(id, written, |version| {
+        segment_etag(id.get(), version, Format::Json)
+    })?;
     Ok(empty_response(204))
 }
 
 /// The request's `If-Match` and `If-None-Match`, for a write to segment `id`.
-fn write_conditions(req: &Incoming, id: SegmentId) -> Result<WriteConditions, ApiError> {
+pub fn write_conditions(req: &Incoming, id: SegmentId) -> Result<WriteConditions, ApiError> {
     let if_match = http::header(req, "if-match")?;
     let if_none_match = http::header(req, "if-none-match")?;
     Ok(WriteConditions::parse(
@@ -154,12 +160,17 @@ fn write_conditions(req: &Incoming, id: SegmentId) -> Result<WriteConditions, Ap
     )?)
 }
 
-/// The written value, or the error a refused or missing segment is.
-fn settled<T>(id: SegmentId, written: ConditionalWrite<T>) -> Result<T, ApiError> {
+/// The written value, or the error a refused or missing segment is; a refusal names the
+/// current version by its `etag` in the representation written.
+pub fn settled<T>(
+    id: SegmentId,
+    written: ConditionalWrite<T>,
+    etag: impl Fn(i64) -> String,
+) -> Result<T, ApiError> {
     match written {
         ConditionalWrite::Done(value) => Ok(value),
         ConditionalWrite::Refused { version } => Err(ApiError::PreconditionFailed {
-            etag: segment_etag(id.get(), version, Format::Json),
+            etag: Some(etag(version)),
         }),
         ConditionalWrite::Missing => Err(ApiError::SegmentNotFound(id.get())),
     }

@@ -187,6 +187,20 @@ pub struct SegmentPatch {
     ubicacion: Option<Option<String>>,
 }
 
+/// A replacement: every field a client sets takes the new segment's value, so those it
+/// leaves out are cleared.
+impl From<NewSegment> for SegmentPatch {
+    fn from(segment: NewSegment) -> Self {
+        Self {
+            nombre: Some(segment.nombre),
+            descripcion: Some(segment.descripcion),
+            longitud: Some(segment.longitud),
+            latitud: Some(segment.latitud),
+            ubicacion: Some(segment.ubicacion),
+        }
+    }
+}
+
 /// A value written into one column.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ColumnValue<'a> {

@@ -265,6 +265,11 @@ impl FieldError {
         Self::at(loc, self.kind)
     }
 
+    /// Whether the problem is with the query string or one of its parameters.
+    pub fn in_query(&self) -> bool {
+        matches!(self.loc.first(), Some(LocItem::Name(source)) if source == "query")
+    }
+
     /// A problem with a path parameter (`loc: ["path", "id_segmento"]`).
     pub fn path(name: &str, kind: ErrorKind) -> Self {
         Self::at(named("path", name), kind)

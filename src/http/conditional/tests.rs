@@ -77,10 +77,22 @@ fn a_list_longer_than_the_bound_is_refused() {
 
 #[test]
 fn versions_are_read_from_tags_of_this_segment_only() {
-    let list = tags(r#""7.1", W/"7.2", "7.3.geojson", "8.4", "7.x", "7.-1", "junk""#);
+    let list = tags(r#""7.1", W/"7.2", "7.3.geojson", "7.4.ogc", "8.4", "7.x", "7.-1", "junk""#);
 
-    assert_eq!(list.versions_of(7), Versions::Named(vec![1, 2, 3]));
+    assert_eq!(list.versions_of(7), Versions::Named(vec![1, 2, 3, 4]));
     assert_eq!(list.versions_of(9), Versions::Named(vec![]));
+}
+
+#[test]
+fn an_ogc_item_s_tag_names_its_version_as_the_other_representations_do() {
+    let tag = feature_etag(7, 4);
+
+    assert_eq!(tag, "\"7.4.ogc\"");
+    assert_eq!(tags(&tag).versions_of(7), Versions::Named(vec![4]));
+    assert_eq!(
+        tags(r#""7.4.ogc.geojson""#).versions_of(7),
+        Versions::Named(vec![])
+    );
 }
 
 #[test]

@@ -82,3 +82,59 @@ fn every_reference_points_at_a_component_that_exists() {
         assert!(!document["components"][kind][name].is_null(), "{path}");
     }
 }
+
+#[test]
+fn every_route_documents_each_method_it_takes_and_options() {
+    let document = parsed();
+
+    for route in ROUTES.iter().filter(|route| route.api == Api::Features) {
+        let mut documented: Vec<String> = document["paths"][route.path]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        let mut taken: Vec<String> = route
+            .allow
+            .split(", ")
+            .filter(|method| *method != "HEAD")
+            .chain(["OPTIONS"])
+            .map(str::to_ascii_lowercase)
+            .collect();
+        documented.sort_unstable();
+        taken.sort_unstable();
+        assert_eq!(documented, taken, "{}", route.path);
+    }
+}
+
+#[test]
+fn the_writes_take_the_input_schemas_and_answer_the_v1_api_s_statuses() {
+    let document = parsed();
+    let items = &document["paths"]["/collections/segmentos/items"];
+    let item = &document["paths"]["/collections/segmentos/items/{featureId}"];
+
+    let created = &items["post"]["requestBody"]["content"];
+    assert_eq!(
+        created["application/geo+json"]["schema"]["$ref"],
+        "#/components/schemas/FeatureInput"
+    );
+    assert_eq!(created["application/json"], created["application/geo+json"]);
+    assert!(items["post"]["responses"]["201"]["headers"]["Location"].is_object());
+    let patched = &item["patch"]["requestBody"]["content"]["application/merge-patch+json"];
+    assert_eq!(
+        patched["schema"]["$ref"],
+        "#/components/schemas/FeaturePatch"
+    );
+    assert!(item["delete"]["responses"]["204"].is_object());
+    for method in ["put", "patch", "delete"] {
+        for status in ["400", "401", "403", "404", "412"] {
+            assert!(
+                item[method]["responses"][status].is_object(),
+                "{method} {status}"
+            );
+        }
+    }
+    let required =
+        &document["components"]["schemas"]["FeatureInput"]["properties"]["properties"]["required"];
+    assert_eq!(*required, serde_json::json!(["nombre"]));
+}

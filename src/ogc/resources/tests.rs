@@ -68,13 +68,16 @@ fn the_landing_page_links_every_resource_absolutely_each_with_its_media_type() {
 }
 
 #[test]
-fn the_conformance_declaration_lists_core_geojson_and_openapi_3_0_and_nothing_else() {
+fn the_conformance_declaration_lists_part_1_s_three_classes_and_part_4_s_three_and_nothing_else() {
     assert_eq!(
         to_value(Conformance::default()).unwrap(),
         json!({"conformsTo": [
             "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
             "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
             "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+            "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
+            "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/update",
+            "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/features",
         ]})
     );
 }

@@ -5,7 +5,7 @@ use crate::segments::oracle::{
 use crate::testing::arbitrary::{body_bytes, config, json_leaf, json_number, json_value, locs};
 use proptest::collection::vec;
 use proptest::prelude::*;
-use serde_json::json;
+use serde_json::{json, Map};
 
 /// A bulk item: usually a segment object, sometimes another JSON value.
 fn item() -> impl Strategy<Value = Value> {
