@@ -1,7 +1,9 @@
 // Mixed read/write load against a running worker with autocannon, then an audit of what it
 // acknowledged. Each connection repeats: create, list, create, update its newest segment,
-// read it, delete its oldest; so every segment is touched by one connection only, and the
-// outcome of every acknowledged write is known exactly.
+// read it, delete its oldest, read the changes feed from its last token; so every segment
+// is touched by one connection only, and the outcome of every acknowledged write is known
+// exactly. The audit also replays the whole changes feed, as a syncing client would, and
+// checks that it arrives at what the list holds.
 //
 //   node bench/load.mjs [url] [requests] [connections]   (default: a fresh `wrangler dev`)
 //
@@ -12,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
 const SEGMENTOS = '/api/v1/segmentos';
+const CHANGES = `${SEGMENTOS}/changes`;
 
 /**
  * Runs `amount` requests over `connections` connections against `url`, writing with
@@ -82,12 +85,25 @@ export async function runLoad({ url, amount, connections, headers = {} }) {
     },
   };
 
+  const sync = {
+    method: 'GET',
+    path: CHANGES,
+    setupRequest: (request, context) => ({
+      ...request,
+      path: context.token ? `${CHANGES}?since=${context.token}&limit=100` : `${CHANGES}?limit=100`,
+    }),
+    onResponse: (status, body, context) => {
+      if (status !== 200) return ledger.unexpected.push(`changes ${status}`);
+      context.token = JSON.parse(body).next;
+    },
+  };
+
   const result = await autocannon({
     url,
     amount,
     connections,
     timeout: 30,
-    requests: [create, list, create, update, read, remove],
+    requests: [create, list, create, update, read, remove, sync],
   });
   return { result, ledger };
 }
@@ -122,7 +138,31 @@ export async function audit(url, ledger, headers = {}) {
   for (const id of ledger.deleted) {
     if ((await fetch(new URL(`${SEGMENTOS}/${id}`, url), { headers })).status !== 404) problems.push(`delete of ${id} lost`);
   }
+  const synced = await replayChanges(url, headers);
+  for (const segment of stored) {
+    if (JSON.stringify(synced.get(segment.id_segmento)) !== JSON.stringify(segment)) {
+      problems.push(`the changes feed does not arrive at segment ${segment.id_segmento} as stored`);
+    }
+  }
+  const mine = [...synced.values()].filter((segment) => segment.ubicacion === ledger.ubicacion);
+  if (mine.length !== stored.length) problems.push(`the changes feed holds ${mine.length} rows, the list ${stored.length}`);
   return problems;
+}
+
+/** Every segment, as a client that applies the whole changes feed from its start holds it. */
+async function replayChanges(url, headers) {
+  const copy = new Map();
+  let since = '';
+  for (;;) {
+    const response = await fetch(new URL(`${CHANGES}?limit=1000${since}`, url), { headers });
+    const page = await response.json();
+    for (const change of page.changes) {
+      if (change.op === 'upsert') copy.set(change.segmento.id_segmento, change.segmento);
+      else copy.delete(change.id_segmento);
+    }
+    since = `&since=${page.next}`;
+    if (!page.more) return copy;
+  }
 }
 
 /** One line of figures: requests, throughput, latency percentiles, statuses. */

@@ -4,8 +4,9 @@ Two values cannot be generated from a schema, because their validity depends on 
 server said before, not on their shape. Only cases meant to be valid are changed; cases
 meant to be invalid are sent as generated and must still be refused.
 
-- `cursor` is an opaque position the server issued (the `rel="next"` link). An invented
-  cursor is rightly a 422, so valid cases do not invent one.
+- `cursor` is an opaque position the server issued (the `rel="next"` link), and so is the
+  changes feed's `since` (its `next`, signed). An invented one is rightly a 422, so valid
+  cases do not invent one.
 - `If-Match` / `If-None-Match` name entity tags the server issued. A well-formed but
   invented tag rightly fails the precondition (412), so valid cases send none.
 - `Idempotency-Key` reused with a different body is rightly a 422 (the IETF draft says
@@ -32,8 +33,9 @@ def _valid(case, location):
 def before_call(context, case, kwargs):
     from schemathesis.core.parameters import ParameterLocation
 
-    if case.query and "cursor" in case.query and _valid(case, ParameterLocation.QUERY):
-        del case.query["cursor"]
+    if case.query and _valid(case, ParameterLocation.QUERY):
+        for name in ("cursor", "since"):
+            case.query.pop(name, None)
     headers = case.headers or {}
     valid_headers = _valid(case, ParameterLocation.HEADER)
     for name in list(headers):

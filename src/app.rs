@@ -19,7 +19,7 @@ use crate::observability::log::RequestLog;
 use crate::observability::metrics::server_timing;
 use crate::observability::telemetry::{self, RequestSample};
 use crate::router::{self, Api, Endpoint, Matched, UNMATCHED};
-use crate::{access, cors, map, ogc, rate_limit, request_bounds, segments};
+use crate::{access, changes, cors, map, ogc, rate_limit, request_bounds, segments};
 
 /// Answers one request. Only a failure to build the error response itself escapes.
 pub async fn handle(req: web_sys::Request, env: Env) -> worker::Result<Response> {
@@ -221,6 +221,7 @@ async fn serve(
         (Endpoint::BulkImport, Method::Post, Some(db)) => {
             out_of_line(segments::create::bulk(req, db))
         }
+        (Endpoint::Changes, _, Some(db)) => out_of_line(changes::handler::changes(req, db)),
         (Endpoint::Segment, Method::Get | Method::Head, Some(db)) => {
             out_of_line(segments::handlers::get(id, req, db))
         }

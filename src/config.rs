@@ -11,6 +11,10 @@ const ACCESS_MODE: &str = "ACCESS_MODE";
 /// Origins allowed to call the API from a browser, comma- or space-separated.
 const CORS_ALLOWED_ORIGINS: &str = "CORS_ALLOWED_ORIGINS";
 
+/// Days the changes feed keeps a delete's tombstone; unset means [`DEFAULT_RETENTION_DAYS`].
+const CHANGES_RETENTION_DAYS: &str = "CHANGES_RETENTION_DAYS";
+pub const DEFAULT_RETENTION_DAYS: u32 = 90;
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub access: AccessMode,
@@ -39,6 +43,26 @@ impl Config {
     }
 }
 
+/// How many days the changes feed keeps tombstones (only the cron job reads it), or why
+/// the var is unusable.
+pub fn changes_retention_days(env: &Env) -> Result<u32, String> {
+    match env.var(CHANGES_RETENTION_DAYS) {
+        Ok(raw) => parse_retention_days(&raw.to_string()),
+        Err(_) => Ok(DEFAULT_RETENTION_DAYS),
+    }
+}
+
+/// A whole number of days, at least 1: a feed that forgot deletes at once would answer
+/// every client's token with `410`.
+pub fn parse_retention_days(raw: &str) -> Result<u32, String> {
+    match raw.trim().parse::<u32>() {
+        Ok(days) if days >= 1 => Ok(days),
+        _ => Err(format!(
+            "{CHANGES_RETENTION_DAYS} is {raw:?}; expected a whole number of days, at least 1"
+        )),
+    }
+}
+
 /// Whether the environment has a binding (or var) of this name.
 pub fn is_bound(env: &Env, name: &str) -> bool {
     js_sys::Reflect::get(env, &name.into()).is_ok_and(|value| !value.is_undefined())
@@ -55,3 +79,6 @@ pub fn optional_binding<T: EnvBinding>(env: &Env, name: &str) -> Result<Option<T
         .map(Some)
         .map_err(|error| error.to_string())
 }
+
+#[cfg(test)]
+mod tests;

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::access::keys::Denial;
+use crate::changes::CHANGES_PATH;
 use crate::http;
 use crate::observability::health_report::DatabaseReport;
 use crate::validation::FieldError;
@@ -41,6 +42,10 @@ pub enum ApiError {
     /// current version; nothing was written. `etag` is the current one, sent as `ETag`
     /// (none when an OGC item named by `If-Match` does not exist).
     PreconditionFailed { etag: Option<String> },
+    /// 410 Gone: the changes feed purged deletes after this token (they were older than
+    /// its retention); the client must resync from the start of the feed, which the body
+    /// names as `start` and `Link: rel="first"` too.
+    ChangesForgotten,
     /// 415 Unsupported Media Type: a write whose body is not declared as JSON.
     UnsupportedMediaType,
     /// 500 Internal Server Error: a bug or platform failure. The cause goes to the log,
@@ -62,6 +67,16 @@ pub enum ErrorBody<'a> {
     Fields(ValidationErrors<'a>),
     Health(DatabaseReport<'a>),
     Exception(Exception<'a>),
+    Gone(GoneBody),
+}
+
+/// A `410` of the changes feed: what went wrong, and where a full resync starts.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(utoipa::ToSchema))]
+pub struct GoneBody {
+    detail: &'static str,
+    /// The feed from its beginning (no `since`): every segment as it is now.
+    start: &'static str,
 }
 
 /// OGC API's exception (its `exception.yaml`), with the problems as a `422` has them.
@@ -100,6 +115,7 @@ impl ApiError {
             Self::PayloadTooLarge { .. } => 413,
             Self::IdempotencyKeyInFlight => 409,
             Self::PreconditionFailed { .. } => 412,
+            Self::ChangesForgotten => 410,
             Self::UnsupportedMediaType => 415,
             Self::Internal(_) => 500,
             Self::DatabaseBusy(_) | Self::DatabaseUnhealthy { .. } => 503,
@@ -132,6 +148,15 @@ impl ApiError {
             }
             Self::DatabaseUnhealthy { reason, .. } => {
                 return ErrorBody::Health(DatabaseReport::disconnected(reason))
+            }
+            Self::ChangesForgotten => {
+                return ErrorBody::Gone(GoneBody {
+                    detail: "This token is older than the changes feed remembers deletes \
+                        (CHANGES_RETENTION_DAYS): some may be missing from it. Resync in full: \
+                        read the feed from `start`, replace your copy with what it lists, and \
+                        keep its last `next`.",
+                    start: CHANGES_PATH,
+                })
             }
             Self::Denied(denial) => denial.detail(),
             Self::OriginNotAllowed => "Origin not allowed".to_owned(),
@@ -172,7 +197,8 @@ impl ApiError {
 
     /// The response for this error: status, body and the headers some statuses carry
     /// (`WWW-Authenticate` for a 401 or 403 of a key, `Allow` for a 405, `Retry-After`
-    /// for a 409, 429 or 503 worth retrying, the current `ETag` for a 412).
+    /// for a 409, 429 or 503 worth retrying, the current `ETag` for a 412, the feed's
+    /// start as `Link` for a 410).
     pub fn to_response(&self) -> worker::Result<worker::Response> {
         let mut response = http::json_response(self.status(), &self.body())?;
         let headers = response.headers_mut();
@@ -186,6 +212,9 @@ impl ApiError {
                 headers.set("retry-after", "1")?
             }
             Self::PreconditionFailed { etag: Some(etag) } => headers.set("etag", etag)?,
+            Self::ChangesForgotten => {
+                headers.set("link", &format!("<{CHANGES_PATH}>; rel=\"first\""))?
+            }
             _ => {}
         }
         Ok(response)

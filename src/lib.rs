@@ -7,6 +7,7 @@
 
 mod access;
 mod app;
+mod changes;
 mod config;
 mod cors;
 mod db;
@@ -45,4 +46,5 @@ async fn fetch(req: web_sys::Request, env: Env, _ctx: Context) -> Result<Respons
 #[event(scheduled)]
 async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     idempotency::purge::run(&env, &event.cron()).await;
+    changes::purge::run(&env, &event.cron()).await;
 }

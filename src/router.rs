@@ -14,6 +14,7 @@ pub enum Endpoint {
     Metrics,
     Segments,
     BulkImport,
+    Changes,
     Segment,
     FeaturesLanding,
     Conformance,
@@ -67,9 +68,9 @@ pub struct Route {
 /// The name a request that matched no route is counted under.
 pub const UNMATCHED: &str = "unmatched";
 
-/// Every route. A path matches the first row that fits it, so the bulk import comes
-/// before the item path that would otherwise read `bulk` as an id.
-pub const ROUTES: [Route; 13] = [
+/// Every route. A path matches the first row that fits it, so the bulk import and the
+/// changes feed come before the item path that would otherwise read them as ids.
+pub const ROUTES: [Route; 14] = [
     Route {
         api: Api::V1,
         endpoint: Endpoint::Liveness,
@@ -124,6 +125,15 @@ pub const ROUTES: [Route; 13] = [
         resource: Resource::Segments,
         cache_control: None,
         metric: "segmentos_bulk",
+    },
+    Route {
+        api: Api::V1,
+        endpoint: Endpoint::Changes,
+        path: "/api/v1/segmentos/changes",
+        allow: "GET, HEAD",
+        resource: Resource::Segments,
+        cache_control: None,
+        metric: "segmentos_changes",
     },
     Route {
         api: Api::V1,

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 
-import { insertSegment } from './support/api.mjs';
+import { insertSegment, SEGMENT_COLUMNS } from './support/api.mjs';
 import { rootDir, startWorker } from './support/worker.mjs';
 
 const run = promisify(execFile);
@@ -33,7 +33,7 @@ before(async () => {
   mkdirSync(scratch, { recursive: true });
   api = await startWorker();
   for (const place of PLACES) await insertSegment(api.db, place);
-  const rows = (await api.db.prepare('SELECT * FROM segmentos').all()).results;
+  const rows = (await api.db.prepare(`SELECT ${SEGMENT_COLUMNS} FROM segmentos`).all()).results;
   stored = new Map(rows.map((row) => [row.nombre, row]));
   base = new URL(api.url).origin;
 });
@@ -173,7 +173,7 @@ describe('OWSLib Part 4 (collection_item_create, _update, _delete)', () => {
     assert.equal(edited.after_replace.properties.version, 2);
     assert.equal(edited.deleted, true);
     assert.equal(edited.gone, true);
-    const row = await api.db.prepare('SELECT * FROM segmentos WHERE id_segmento = ?').bind(id).first();
+    const row = await api.db.prepare(`SELECT ${SEGMENT_COLUMNS} FROM segmentos WHERE id_segmento = ?`).bind(id).first();
     assert.equal(row, null);
   });
 });

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { assertSecurityHeaders, insertSegment, RFC3339_UTC, SEGMENTOS } from './support/api.mjs';
+import { assertSecurityHeaders, insertSegment, RFC3339_UTC, SEGMENT_COLUMNS, SEGMENTOS } from './support/api.mjs';
 import { startWorker } from './support/worker.mjs';
 
 const JSON_TYPE = 'application/json';
@@ -47,7 +47,7 @@ let segments; // every row, as stored
 before(async () => {
   api = await startWorker();
   for (const place of [...PLACES, ...FILLER]) await insertSegment(api.db, place);
-  segments = (await api.db.prepare('SELECT * FROM segmentos').all()).results;
+  segments = (await api.db.prepare(`SELECT ${SEGMENT_COLUMNS} FROM segmentos`).all()).results;
 });
 after(() => api.close());
 

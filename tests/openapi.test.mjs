@@ -88,8 +88,15 @@ describe('the OpenAPI document', () => {
         .run();
     }
     const keyed = (path, body) => json('POST', body, { 'idempotency-key': inFlight(path, body)[0] });
+    const changes = `${SEGMENTOS}/changes`;
+    const since = (await (await api.fetch(changes)).json()).next;
+    const feedTag = (await api.fetch(`${changes}?since=${since}`)).headers.get('etag');
 
     const exchanges = [
+      // First: the feed's page after `since` must still be unchanged for its 304.
+      [api, 'GET', `${changes}?since=${since}`, { headers: { 'if-none-match': feedTag } }],
+      [api, 'GET', `${changes}?limit=2`],
+      [api, 'GET', `${changes}?since=forged&limit=0`],
       [api, 'GET', '/map'],
       [api, 'GET', '/health'],
       [api, 'GET', '/health/database'],
@@ -130,6 +137,9 @@ describe('the OpenAPI document', () => {
     for (const [worker, method, path, init] of exchanges) {
       await exchange(worker, method, path, init);
     }
+    // As the cron purge leaves it after purging a delete made after `since`.
+    await api.db.prepare('UPDATE change_feed SET horizon = 1000000').run();
+    await exchange(api, 'GET', `${changes}?since=${since}`);
     await exchange(api, 'GET', '/metrics');
 
     // Access control and rate limits, on the guarded worker. Each caller (an IP, or a
@@ -139,6 +149,7 @@ describe('the OpenAPI document', () => {
     const guardedItem = `${SEGMENTOS}/${(await createSegment(guarded, {}, bearer((await createApiKey(guarded.db, ['write'])).key))).id_segmento}`;
     const operations = [
       ['GET', SEGMENTOS],
+      ['GET', `${SEGMENTOS}/changes`],
       ['POST', SEGMENTOS, single],
       ['POST', bulk, many],
       ['GET', guardedItem],

@@ -11,6 +11,7 @@ import {
   json,
   problems,
   rawExchange,
+  SEGMENT_COLUMNS,
   SEGMENTOS,
   validationErrors,
   validSegment,
@@ -38,7 +39,7 @@ async function current(segment) {
 
 /** The segment's row in D1, or null. */
 const row = (segment) =>
-  api.db.prepare('SELECT * FROM segmentos WHERE id_segmento = ?1').bind(segment.id_segmento).first();
+  api.db.prepare(`SELECT ${SEGMENT_COLUMNS} FROM segmentos WHERE id_segmento = ?1`).bind(segment.id_segmento).first();
 
 /** A segment updated once (version 2), its current ETag, and the stale ETag of version 1. */
 async function updatedOnce() {

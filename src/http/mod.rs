@@ -12,7 +12,7 @@ pub mod response;
 
 pub use body::{json_body, read_body, BodyType, MAX_BODY_BYTES, MAX_BULK_BODY_BYTES};
 pub use request::{
-    header, method, method_label, query_pairs, random_uuid, request_id, with_query, Incoming,
+    header, method, method_label, query_pairs, random_uuid, request_id, with_position, Incoming,
 };
 pub use response::{
     bytes_response, conditional_get, empty_response, finish, json_response, Finish,

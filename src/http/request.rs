@@ -197,6 +197,20 @@ pub fn with_query<'a>(url: &str, pairs: impl IntoIterator<Item = (&'a str, &'a s
     }
 }
 
+/// `url` without the query parameters named in `dropped`, and with `name=value` last: the
+/// URL of a next page, whose position replaces this one's.
+pub fn with_position(url: &str, dropped: &[&str], name: &str, value: &str) -> String {
+    let kept: Vec<_> = query_pairs(url)
+        .filter(|(key, _)| !dropped.contains(&key.as_ref()))
+        .collect();
+    with_query(
+        url,
+        kept.iter()
+            .map(|(key, value)| (key.as_ref(), value.as_ref()))
+            .chain([(name, value)]),
+    )
+}
+
 /// A request header the API reads; an empty (or blank) value is no value, as clients
 /// that send `If-Match:` with nothing after it mean.
 pub fn header(req: &Incoming, name: &str) -> worker::Result<Option<String>> {

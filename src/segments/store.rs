@@ -2,6 +2,9 @@
 //!
 //! Every conditional write checks the client's `If-Match` / `If-None-Match` in the same
 //! statement that writes, and bumps `version` there too: there is no read-then-write race.
+//! Every write also numbers what it wrote in the change sequence ([`NEXT_SEQ`]), in the
+//! same statement, and a delete leaves a tombstone in the same batch: the changes feed
+//! (`changes/`) cannot miss a write, whichever route made it.
 
 use std::fmt::Write;
 use std::sync::LazyLock;
@@ -19,6 +22,13 @@ use crate::idempotency::store::Fence;
 /// The current instant as RFC 3339 UTC with milliseconds; the same expression as the
 /// table's column defaults.
 const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
+/// The next number of the change sequence (migration 0006): one more than any a segment
+/// or a tombstone holds, or the feed ever purged. D1 runs one write at a time, so the
+/// numbers follow the commit order. Two index lookups and the feed's one row.
+pub const NEXT_SEQ: &str = "(SELECT max(horizon, \
+    coalesce((SELECT max(seq) FROM segmentos), 0), \
+    coalesce((SELECT max(seq) FROM segment_tombstones), 0)) + 1 FROM change_feed)";
 
 /// Rows per insert statement: D1 binds at most 100 parameters per statement, and a
 /// fence takes two of them.
@@ -77,8 +87,12 @@ pub async fn insert(
     Ok(rows)
 }
 
-/// `INSERT ... SELECT ... FROM (VALUES ...)`, optionally guarded by a fence.
-fn insert_statement<'a>(chunk: &'a [NewSegment], fence: Option<&Fence<'a>>) -> Statement<'a> {
+/// `INSERT ... SELECT ... FROM (VALUES ...)`, optionally guarded by a fence; each row
+/// takes the next number of the change sequence.
+pub(crate) fn insert_statement<'a>(
+    chunk: &'a [NewSegment],
+    fence: Option<&Fence<'a>>,
+) -> Statement<'a> {
     let mut statement = Statement::default();
     let mut rows = Vec::with_capacity(chunk.len());
     for segment in chunk {
@@ -90,8 +104,10 @@ fn insert_statement<'a>(chunk: &'a [NewSegment], fence: Option<&Fence<'a>>) -> S
     let guard = fence
         .map(|fence| format!(" WHERE {}", fence.holds(&mut statement)))
         .unwrap_or_default();
+    // NEXT_SEQ is one subquery: it is read once, before the statement inserts anything.
     statement.text = format!(
-        "INSERT INTO segmentos ({}) SELECT * FROM (VALUES {}){guard} RETURNING {}",
+        "INSERT INTO segmentos ({}, seq) SELECT *, {NEXT_SEQ} - 1 + row_number() OVER () \
+         FROM (VALUES {}){guard} RETURNING {}",
         *CLIENT_COLUMNS,
         rows.join(", "),
         *COLUMNS
@@ -121,7 +137,7 @@ pub async fn update(
 ) -> Result<ConditionalWrite<Segment>, ApiError> {
     match update_statement(id, patch, conditions) {
         Some(statement) => {
-            let (row, version) = write_then_version(db, statement, id).await?;
+            let (row, version) = write_then_version(db, [statement], id).await?;
             Ok(written(row, version))
         }
         None => Ok(match find(db, id).await? {
@@ -134,37 +150,71 @@ pub async fn update(
     }
 }
 
-/// Deletes a segment if `conditions` hold.
+/// Deletes a segment if `conditions` hold, leaving its tombstone in the same batch.
 pub async fn delete(
     db: &Database,
     id: SegmentId,
     conditions: &WriteConditions,
 ) -> Result<ConditionalWrite<()>, ApiError> {
+    let writes = delete_statements(id, conditions);
+    let (row, version) = write_then_version::<IgnoredAny, 2>(db, writes, id).await?;
+    Ok(written(row.map(drop), version))
+}
+
+/// A delete: the segment's tombstone, written first and on the same conditions as the
+/// delete that follows it, so that there is one exactly when the segment goes.
+pub(crate) fn delete_statements<'a>(
+    id: SegmentId,
+    conditions: &WriteConditions,
+) -> [Statement<'a>; 2] {
+    [
+        tombstone_statement(id, conditions),
+        delete_statement(id, conditions),
+    ]
+}
+
+fn tombstone_statement<'a>(id: SegmentId, conditions: &WriteConditions) -> Statement<'a> {
+    let mut statement = Statement::default();
+    let id_param = statement.bind(Param::Integer(id.get()));
+    let condition = conditions_sql(&mut statement, conditions);
+    statement.text = format!(
+        "INSERT INTO segment_tombstones (seq, id_segmento, version, deleted_at) \
+         SELECT {NEXT_SEQ}, id_segmento, version, {NOW} FROM segmentos \
+         WHERE id_segmento = {id_param}{condition}"
+    );
+    statement
+}
+
+fn delete_statement<'a>(id: SegmentId, conditions: &WriteConditions) -> Statement<'a> {
     let mut statement = Statement::default();
     let id_param = statement.bind(Param::Integer(id.get()));
     let condition = conditions_sql(&mut statement, conditions);
     statement.text = format!(
         "DELETE FROM segmentos WHERE id_segmento = {id_param}{condition} RETURNING id_segmento"
     );
-    let (row, version) = write_then_version::<IgnoredAny>(db, statement, id).await?;
-    Ok(written(row.map(drop), version))
+    statement
 }
 
-/// Runs a conditional write and, in the same batch, reads the version the segment has
-/// afterwards: no row written and a version means the conditions refused the write.
-async fn write_then_version<T: serde::de::DeserializeOwned>(
+/// Runs a conditional write (its statements, the last of which returns what it wrote)
+/// and, in the same batch, reads the version the segment has afterwards: no row written
+/// and a version means the conditions refused the write.
+async fn write_then_version<T: serde::de::DeserializeOwned, const N: usize>(
     db: &Database,
-    write: Statement<'_>,
+    writes: [Statement<'_>; N],
     id: SegmentId,
 ) -> Result<(Option<T>, Option<i64>), ApiError> {
     #[derive(Deserialize)]
     struct Current {
         version: i64,
     }
-    let read = Statement::new(SELECT_VERSION, vec![Param::Integer(id.get())]);
-    let results = db.batch(&[write, read], Retry::Never).await?;
-    let row = rows_of::<T>(&results[0])?.into_iter().next();
-    let current = rows_of::<Current>(&results[1])?.into_iter().next();
+    let mut statements = Vec::from(writes);
+    statements.push(Statement::new(
+        SELECT_VERSION,
+        vec![Param::Integer(id.get())],
+    ));
+    let results = db.batch(&statements, Retry::Never).await?;
+    let row = rows_of::<T>(&results[N - 1])?.into_iter().next();
+    let current = rows_of::<Current>(&results[N])?.into_iter().next();
     Ok((row, current.map(|current| current.version)))
 }
 
@@ -176,10 +226,10 @@ fn written<T>(row: Option<T>, version: Option<i64>) -> ConditionalWrite<T> {
     }
 }
 
-/// `UPDATE ... SET` for exactly the columns a patch changes, plus `updated_at` and
-/// `version`. Column names come from the domain's fixed list, values only from
+/// `UPDATE ... SET` for exactly the columns a patch changes, plus `updated_at`, `version`
+/// and `seq`. Column names come from the domain's fixed list, values only from
 /// placeholders.
-fn update_statement<'a>(
+pub(crate) fn update_statement<'a>(
     id: SegmentId,
     patch: &'a SegmentPatch,
     conditions: &WriteConditions,
@@ -198,8 +248,8 @@ fn update_statement<'a>(
     let condition = conditions_sql(&mut statement, conditions);
     let _ = write!(
         sql,
-        "updated_at = {NOW}, version = version + 1 WHERE id_segmento = {id_param}{condition} \
-         RETURNING {}",
+        "updated_at = {NOW}, version = version + 1, seq = {NEXT_SEQ} \
+         WHERE id_segmento = {id_param}{condition} RETURNING {}",
         *COLUMNS
     );
     statement.text = sql;

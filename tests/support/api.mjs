@@ -1,8 +1,19 @@
 // Helpers that speak the RecWay v1 API, shared by the integration and end-to-end tests.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 
 export const SEGMENTOS = '/api/v1/segmentos';
+
+/**
+ * The columns of a segment as the API sends it (the OpenAPI document's `Segmento`), for
+ * reading rows to compare with what the API answers: `SELECT *` also holds what is only
+ * storage (`seq`, the changes feed's number).
+ */
+export const SEGMENT_COLUMNS = Object.keys(
+  JSON.parse(readFileSync(new URL('../../public/openapi.json', import.meta.url), 'utf8')).components.schemas.Segmento
+    .properties,
+).join(', ');
 
 export const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
@@ -168,7 +179,7 @@ export async function insertSegment(db, fields) {
   return db
     .prepare(
       `INSERT INTO segmentos (nombre, descripcion, longitud, latitud, ubicacion, created_at, updated_at)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING *`,
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING ${SEGMENT_COLUMNS}`,
     )
     .bind(
       row.nombre,

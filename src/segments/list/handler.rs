@@ -85,12 +85,5 @@ pub async fn list(req: &Incoming, db: &Database) -> Result<Response, ApiError> {
 /// This list's URL with its position replaced by `cursor`: the same filters, order,
 /// limit and format. `skip` is dropped, as the cursor already holds the position.
 pub fn next_page(url: &str, cursor: &str) -> String {
-    let kept = http::query_pairs(url).filter(|(key, _)| key != "cursor" && key != "skip");
-    let kept: Vec<_> = kept.collect();
-    http::with_query(
-        url,
-        kept.iter()
-            .map(|(key, value)| (key.as_ref(), value.as_ref()))
-            .chain([("cursor", cursor)]),
-    )
+    http::with_position(url, &["cursor", "skip"], "cursor", cursor)
 }

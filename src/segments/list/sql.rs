@@ -48,7 +48,7 @@ pub async fn list(db: &Database, query: &ListQuery) -> Result<ListPage, ApiError
     let total = rows_of::<Total>(&results[0])?
         .first()
         .map_or(0, |count| count.total);
-    let mut rows: Vec<ListItem> = rows_of::<PageRow>(&results[1])?
+    let mut rows: Vec<ListItem> = rows_of::<SegmentRow>(&results[1])?
         .into_iter()
         .map(ListItem::from)
         .collect();
@@ -59,12 +59,13 @@ pub async fn list(db: &Database, query: &ListQuery) -> Result<ListPage, ApiError
     Ok(ListPage { total, rows, more })
 }
 
-/// A row of the page statement: a segment's columns and, in a `near` list, its distance.
-/// Read flat rather than as `ListItem`, whose `Segment` is flattened: serde reads a
-/// flattened struct through a buffered copy of every field, and that was 2% of a 100-row
-/// list's CPU time (`npm run bench`).
+/// A segment's columns as a read of several returns them, and what some reads add: the
+/// distance in a `near` list, the place in the changes feed (`changes::feed`). Read flat
+/// rather than as `ListItem`, whose `Segment` is flattened: serde reads a flattened struct
+/// through a buffered copy of every field, and that was 2% of a 100-row list's CPU time
+/// (`npm run bench`). One row type for every such read: one deserializer in the module.
 #[derive(serde::Deserialize)]
-struct PageRow {
+pub struct SegmentRow {
     id_segmento: i64,
     nombre: String,
     descripcion: Option<String>,
@@ -76,23 +77,32 @@ struct PageRow {
     version: i64,
     #[serde(default)]
     distance_m: Option<f64>,
+    #[serde(default)]
+    pub seq: Option<i64>,
 }
 
-impl From<PageRow> for ListItem {
-    fn from(row: PageRow) -> Self {
+impl From<SegmentRow> for ListItem {
+    fn from(row: SegmentRow) -> Self {
+        let distance_m = row.distance_m;
         Self {
-            segment: Segment {
-                id_segmento: row.id_segmento,
-                nombre: row.nombre,
-                descripcion: row.descripcion,
-                longitud: row.longitud,
-                latitud: row.latitud,
-                ubicacion: row.ubicacion,
-                created_at: row.created_at,
-                updated_at: row.updated_at,
-                version: row.version,
-            },
-            distance_m: row.distance_m,
+            segment: Segment::from(row),
+            distance_m,
+        }
+    }
+}
+
+impl From<SegmentRow> for Segment {
+    fn from(row: SegmentRow) -> Self {
+        Segment {
+            id_segmento: row.id_segmento,
+            nombre: row.nombre,
+            descripcion: row.descripcion,
+            longitud: row.longitud,
+            latitud: row.latitud,
+            ubicacion: row.ubicacion,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            version: row.version,
         }
     }
 }

@@ -46,7 +46,7 @@ fn version_of(db: &Connection) -> Vec<i64> {
 }
 
 #[test]
-fn an_update_sets_only_the_sent_columns_updated_at_and_the_version() {
+fn an_update_sets_only_the_sent_columns_updated_at_the_version_and_the_sequence() {
     let patch = patch(r#"{"latitud": 5, "descripcion": null}"#);
 
     let statement = update_statement(id("7"), &patch, &WriteConditions::default()).unwrap();
@@ -54,7 +54,9 @@ fn an_update_sets_only_the_sent_columns_updated_at_and_the_version() {
     assert_eq!(
         statement.text,
         "UPDATE segmentos SET descripcion = ?1, latitud = ?2, \
-         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), version = version + 1 \
+         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), version = version + 1, \
+         seq = (SELECT max(horizon, coalesce((SELECT max(seq) FROM segmentos), 0), \
+         coalesce((SELECT max(seq) FROM segment_tombstones), 0)) + 1 FROM change_feed) \
          WHERE id_segmento = ?3 RETURNING id_segmento, nombre, descripcion, longitud, \
          latitud, ubicacion, created_at, updated_at, version"
     );
@@ -209,4 +211,101 @@ fn every_statement_uses_numbered_placeholders_only() {
             .any(|(at, _)| !sql[at + 1..].starts_with(|c: char| c.is_ascii_digit()));
         assert!(!bare, "{sql}");
     }
+}
+
+/// `(id_segmento, seq)` of every segment.
+type Numbered = Vec<(i64, i64)>;
+/// `(seq, id_segmento, version)` of every tombstone.
+type Tombstones = Vec<(i64, i64, i64)>;
+
+fn sequence(db: &Connection) -> (Numbered, Tombstones) {
+    let read = |sql: &str| {
+        let mut prepared = db.prepare(sql).unwrap();
+        let rows: Vec<Vec<i64>> = prepared
+            .query_map([], |row| {
+                (0..row.as_ref().column_count())
+                    .map(|i| row.get(i))
+                    .collect()
+            })
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        rows
+    };
+    let segments = read("SELECT id_segmento, seq FROM segmentos ORDER BY id_segmento");
+    let tombstones = read("SELECT seq, id_segmento, version FROM segment_tombstones ORDER BY seq");
+    (
+        segments.iter().map(|row| (row[0], row[1])).collect(),
+        tombstones
+            .iter()
+            .map(|row| (row[0], row[1], row[2]))
+            .collect(),
+    )
+}
+
+fn delete_now(db: &Connection, id: SegmentId, conditions: &WriteConditions) -> usize {
+    let [tombstone, delete] = delete_statements(id, conditions);
+    execute(db, &tombstone);
+    execute(db, &delete)
+}
+
+#[test]
+fn each_inserted_row_takes_the_next_number_of_the_sequence() {
+    let db = database();
+
+    execute(
+        &db,
+        &insert_statement(&[new("a"), new("b"), new("c")], None),
+    );
+    execute(&db, &insert_statement(&[new("d")], None));
+
+    let (segments, _) = sequence(&db);
+    let mut numbers: Vec<i64> = segments[..3].iter().map(|(_, seq)| *seq).collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, [1, 2, 3]);
+    assert_eq!(segments[3], (4, 4));
+}
+
+#[test]
+fn an_update_moves_the_segment_to_the_next_number_and_a_refused_one_does_not() {
+    let db = database();
+    execute(&db, &insert_statement(&[new("a"), new("b")], None));
+
+    execute(
+        &db,
+        &update_statement(id("1"), &patch(r#"{"nombre": "x"}"#), &if_match("\"1.1\"")).unwrap(),
+    );
+    execute(
+        &db,
+        &update_statement(id("1"), &patch(r#"{"nombre": "y"}"#), &if_match("\"1.1\"")).unwrap(),
+    );
+
+    assert_eq!(sequence(&db).0, [(1, 3), (2, 2)]);
+}
+
+#[test]
+fn a_delete_leaves_a_tombstone_at_the_next_number_only_when_it_deletes() {
+    let db = database();
+    execute(&db, &insert_statement(&[new("a"), new("b")], None));
+
+    assert_eq!(delete_now(&db, id("1"), &if_match("\"1.7\"")), 0);
+    assert_eq!(sequence(&db).1, []);
+    assert_eq!(delete_now(&db, id("1"), &if_match("\"1.1\"")), 1);
+    assert_eq!(delete_now(&db, id("1"), &WriteConditions::default()), 0);
+
+    assert_eq!(sequence(&db), (vec![(2, 2)], vec![(3, 1, 1)]));
+}
+
+#[test]
+fn no_number_is_given_twice_even_once_the_highest_ones_are_gone() {
+    let db = database();
+    execute(&db, &insert_statement(&[new("a")], None));
+    delete_now(&db, id("1"), &WriteConditions::default());
+    // The purge removed the tombstone (seq 2) and raised the horizon past it.
+    db.execute_batch("DELETE FROM segment_tombstones; UPDATE change_feed SET horizon = 2")
+        .unwrap();
+
+    execute(&db, &insert_statement(&[new("b")], None));
+
+    assert_eq!(sequence(&db).0, [(2, 3)]);
 }

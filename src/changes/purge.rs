@@ -1,0 +1,63 @@
+//! The cron job's part for the feed: tombstones past their retention are deleted, and the
+//! feed's horizon moves past the highest of them in the same batch, so that a token that
+//! could have missed one gets `410` rather than a silent gap.
+
+use worker::{console_log, Date, Env};
+
+use crate::config;
+use crate::db::{rows_of, Consistency, Database, Param, Retry, Statement};
+use crate::error::ApiError;
+use crate::observability::health_report::rfc3339;
+use crate::observability::log::JobLog;
+
+const DAY_MS: u64 = 24 * 60 * 60 * 1000;
+
+/// Raises the horizon to the highest tombstone the purge deletes (never lowers it).
+const RAISE_HORIZON: &str = "UPDATE change_feed SET horizon = max(horizon, coalesce(\
+    (SELECT max(seq) FROM segment_tombstones WHERE deleted_at < ?1), 0))";
+
+const PURGE: &str = "DELETE FROM segment_tombstones WHERE deleted_at < ?1 RETURNING seq";
+
+/// Purges the tombstones older than `CHANGES_RETENTION_DAYS`, and logs what it did.
+pub async fn run(env: &Env, cron: &str) {
+    let started_ms = Date::now().as_millis();
+    let outcome = match (
+        config::changes_retention_days(env),
+        Database::open(env, Consistency::Write, None),
+    ) {
+        (Ok(days), Ok(db)) => purge(&db, &cutoff(started_ms, days)).await,
+        (Err(problem), _) => Err(ApiError::Internal(problem)),
+        (_, Err(error)) => Err(error),
+    };
+    let entry = JobLog {
+        level: if outcome.is_ok() { "info" } else { "error" },
+        job: "purge_tombstones",
+        cron,
+        affected: outcome.as_ref().copied().unwrap_or_default(),
+        duration_ms: Date::now().as_millis().saturating_sub(started_ms),
+        error: outcome.as_ref().err().and_then(ApiError::log_cause),
+    };
+    console_log!("{}", entry.to_line());
+}
+
+/// Tombstones deleted before this instant are past a retention of `days`.
+pub fn cutoff(now_ms: u64, days: u32) -> String {
+    rfc3339(now_ms.saturating_sub(u64::from(days) * DAY_MS))
+}
+
+/// The statements of one purge, in the order of its batch.
+pub fn statements(cutoff: &str) -> [Statement<'_>; 2] {
+    [
+        Statement::new(RAISE_HORIZON, vec![Param::Text(Some(cutoff))]),
+        Statement::new(PURGE, vec![Param::Text(Some(cutoff))]),
+    ]
+}
+
+async fn purge(db: &Database, cutoff: &str) -> Result<usize, ApiError> {
+    // Safe to repeat: a second run finds nothing older and leaves the horizon as it is.
+    let results = db.batch(&statements(cutoff), Retry::Transient).await?;
+    Ok(rows_of::<serde::de::IgnoredAny>(&results[1])?.len())
+}
+
+#[cfg(test)]
+mod tests;
