@@ -1,15 +1,15 @@
 // A/B of two builds of RecWay, interleaved on workerd's own socket: how a change moves CPU
 // time per request. Build each with `wrangler deploy --dry-run --env bench --outdir <dir>`
 // (before and after the change). It uses the seeded D1 a `npm run bench` leaves, and seeds
-// one (10,000 segments, the bench's data) when there is none.
+// one (10,000 segments, the bench's data) when there is none or it holds other data.
 //
 //   node bench/ab.mjs <bundle A> <bundle B> [endpoint keys, comma-separated] [rounds]
 //
 // Endpoint keys are those of bench/lib/endpoints.mjs (health, read, list, ...), and `cold`:
 // cold starts (a fresh workerd to its first /health), 4 per round for each build and for an
 // empty worker, whose time is the runtime's own share.
-import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { seedSql, segments } from './lib/dataset.mjs';
@@ -27,10 +27,14 @@ if (!bundleA || !bundleB) {
 }
 const scratch = join(rootDir, 'build/bench');
 const seeded = join(scratch, 'd1-recway');
-if (!existsSync(seeded)) {
+const seedFile = join(scratch, 'seed.sql');
+// seed.sql is what the seeded D1 was made from (here or by `npm run bench`). Other data (an
+// earlier dataset.mjs, without `seq`: an empty changes feed; or `--segments`) is replaced.
+const seed = seedSql(segments(10_000));
+if (!existsSync(seeded) || !existsSync(seedFile) || readFileSync(seedFile, 'utf8') !== seed) {
   await mkdir(scratch, { recursive: true });
-  const seedFile = join(scratch, 'seed.sql');
-  await writeFile(seedFile, seedSql(segments(10_000)));
+  await writeFile(seedFile, seed);
+  await rm(seeded, { recursive: true, force: true });
   await seedD1(WORKERS.recway, seeded, seedFile);
 }
 const median = (values) => [...values].sort((x, y) => x - y)[values.length >> 1];
@@ -57,7 +61,17 @@ const load = (server, endpoint, seconds) =>
   wrk({ url: server.url, endpoint, seconds, connections: 10, ids: 10_000, cpu: LOAD_CPU });
 
 try {
-  for (const endpoint of ENDPOINTS.filter((e) => keys.split(',').includes(e.key))) {
+  const endpoints = ENDPOINTS.filter((e) => keys.split(',').includes(e.key));
+  // As run.mjs's parity check: an endpoint with a `check` must be answered soundly by both
+  // builds (one from before the changes feed would measure its 404s).
+  for (const endpoint of endpoints.filter((e) => e.check)) {
+    for (const [name, server] of Object.entries(servers)) {
+      const response = await fetch(new URL(endpoint.path, server.url));
+      const problem = response.ok ? endpoint.check(await response.json(), 10_000) : `answered ${response.status}`;
+      if (problem) throw new Error(`${endpoint.label} on ${name}: ${problem}`);
+    }
+  }
+  for (const endpoint of endpoints) {
     const micros = { A: [], B: [] };
     for (const server of Object.values(servers)) await load(server, endpoint, 3);
     for (let round = 0; round < Number(rounds); round += 1) {

@@ -16,7 +16,7 @@ import { isDeepStrictEqual, parseArgs } from 'node:util';
 
 import { coldStarts, wasmStartup } from './lib/coldstart.mjs';
 import { seedSql, segments } from './lib/dataset.mjs';
-import { ENDPOINTS } from './lib/endpoints.mjs';
+import { ENDPOINTS, serves } from './lib/endpoints.mjs';
 import { busyMicros, inspect, profiled } from './lib/isolate-profile.mjs';
 import { cpuSeconds, peakMemoryBytes, resetPeakMemory } from './lib/processes.mjs';
 import { CHART_PANELS, chart, markdown, median, summarize } from './lib/report.mjs';
@@ -78,18 +78,21 @@ const concrete = (endpoint) => ({
 
 /**
  * Every server must give the same answer before its speed means anything: the same
- * status and the same JSON (or fields, see ENDPOINTS).
+ * status and the same JSON (or fields, see ENDPOINTS). An endpoint only some servers
+ * have is compared among them; alone, its answer must still succeed and pass its check.
  */
 async function checkParity(running) {
   for (const endpoint of ENDPOINTS) {
     const { path, init } = concrete(endpoint);
     const answers = [];
-    for (const target of running) {
+    for (const target of running.filter((t) => serves(endpoint, t.key))) {
       const response = await fetch(new URL(path, target.server.url), init);
       answers.push({ target, status: response.status, body: await response.json() });
     }
     const [reference, ...others] = answers;
     if (reference.status >= 300) throw new Error(`parity: ${endpoint.label} answered ${reference.status} on ${reference.target.label}`);
+    const problem = endpoint.check?.(reference.body, settings.segments);
+    if (problem) throw new Error(`parity: ${endpoint.label} on ${reference.target.label}: ${problem}`);
     for (const other of others) {
       const same =
         other.status === reference.status &&
@@ -128,17 +131,19 @@ async function measure(target, endpoint, seconds) {
 }
 
 /**
- * Every endpoint on every running target: a warm-up each, then `settings.rounds` rounds
- * interleaved across the targets. `run(target, endpoint)` measures one run, which
- * `describe` puts in the log. Returns the runs by endpoint, then by target.
+ * Every endpoint on every running target that has it (ENDPOINTS' `only`): a warm-up each,
+ * then `settings.rounds` rounds interleaved across those targets. `run(target, endpoint)`
+ * measures one run, which `describe` puts in the log. Returns the runs by endpoint, then
+ * by target; a target without the endpoint has no entry.
  */
 async function interleaved(name, running, { warmUp, run, describe }) {
   const runs = {};
   for (const endpoint of ENDPOINTS) {
-    runs[endpoint.key] = Object.fromEntries(running.map((target) => [target.key, []]));
-    for (const target of running) await warmUp(target, endpoint);
+    const serving = running.filter((target) => serves(endpoint, target.key));
+    runs[endpoint.key] = Object.fromEntries(serving.map((target) => [target.key, []]));
+    for (const target of serving) await warmUp(target, endpoint);
     for (let round = 1; round <= settings.rounds; round += 1) {
-      for (const target of running) {
+      for (const target of serving) {
         const result = await run(target, endpoint);
         runs[endpoint.key][target.key].push(result);
         log(`${name}: ${endpoint.label} round ${round} ${target.label}: ${describe(result)}`);

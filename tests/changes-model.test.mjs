@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import { mulberry32 } from '../scripts/lib/mulberry32.mjs';
 import { json, SEGMENT_COLUMNS, SEGMENTOS } from './support/api.mjs';
 import { startWorker } from './support/worker.mjs';
 
@@ -31,17 +32,6 @@ before(async () => {
 });
 after(() => api.close());
 
-/** mulberry32: a small deterministic PRNG, uniform in [0, 1). */
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 /** An independent generator drawn from `rng`: its sequence does not depend on timing. */
 const fork = (rng) => mulberry32(Math.floor(rng() * 4294967296));
 const int = (rng, n) => Math.floor(rng() * n); // 0..n-1

@@ -27,6 +27,9 @@ export function segments(count, seed = 20261123) {
       created_at: instant,
       updated_at: instant,
       version: 1,
+      // The changes feed's number (migration 0006 backfills `seq = id_segmento` alike):
+      // without it, a seeded segment is not in the feed.
+      seq: id,
     };
   });
 }

@@ -1,5 +1,6 @@
 // bench/RESULTS.md and its chart (bench/results.svg), from the figures of one run.
 const COLORS = { recway: '#f6821f', hono: '#3178c6', fastapi: '#05998b' };
+const NAMES = { recway: 'RecWay', hono: 'Hono', fastapi: 'FastAPI' };
 
 export const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -21,6 +22,20 @@ export function summarize(runs) {
 const fixed = (value, digits) => value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const ratio = (a, b) => `${fixed(a / b, 2)}×`;
 const mark = (ok) => (ok ? '✅' : '❌');
+/** A figure that was not measured: the server has no such route (ENDPOINTS' `only`). */
+const NONE = '—';
+
+/** Whether every one of `keys` has figures for `endpoint`. */
+const measuredOn = (summaries, endpoint, keys) => keys.every((key) => summaries[endpoint.key]?.[key] !== undefined);
+
+/** The note under a table that shows `NONE`, naming the routes only some servers have. */
+function absentNote(endpoints, targets, summaries) {
+  const partial = endpoints.filter((endpoint) => !measuredOn(summaries, endpoint, targets.map((t) => t.key)));
+  if (!partial.length) return [];
+  const only = (endpoint) =>
+    targets.filter((t) => measuredOn(summaries, endpoint, [t.key])).map((t) => NAMES[t.key] ?? t.label).join(' and ');
+  return ['', `${NONE}: no such route. ${partial.map((e) => `*${e.label}* is ${only(e)}'s alone`).join('; ')}.`];
+}
 
 function endpointTable(endpoints, targets, summaries, { peers = true } = {}) {
   const head = ['Endpoint', 'Server', 'req/s', 'p50 ms', 'p99 ms', 'CPU ms/req', 'peak MiB'];
@@ -33,17 +48,15 @@ function endpointTable(endpoints, targets, summaries, { peers = true } = {}) {
       const cells = [
         target === targets[0] ? `**${endpoint.label}**` : '',
         target.label,
-        fixed(s.rps, 0),
-        fixed(s.p50, 2),
-        fixed(s.p99, 2),
-        fixed(s.cpuMs, 3),
-        fixed(s.peakMiB, 1),
+        ...(s
+          ? [fixed(s.rps, 0), fixed(s.p50, 2), fixed(s.p99, 2), fixed(s.cpuMs, 3), fixed(s.peakMiB, 1)]
+          : Array(5).fill(NONE)),
       ];
-      if (peers) cells.push(target.key === 'recway' ? '' : ratio(ours.rps, s.rps));
+      if (peers) cells.push(target.key === 'recway' ? '' : s && ours ? ratio(ours.rps, s.rps) : NONE);
       lines.push(`| ${cells.join(' | ')} |`);
     }
   }
-  return lines.join('\n');
+  return [...lines, ...absentNote(endpoints, targets, summaries)].join('\n');
 }
 
 function targetsTable(endpoints, summaries, p99LimitMs) {
@@ -51,7 +64,9 @@ function targetsTable(endpoints, summaries, p99LimitMs) {
     '| Endpoint | ≥ Hono req/s | ≥ 3 × FastAPI req/s | p99 < 50 ms | CPU/req < 1 ms |',
     '| --- | :---: | :---: | :---: | :---: |',
   ];
-  for (const endpoint of endpoints) {
+  // The targets were set against the peers: a route only RecWay has has none.
+  const compared = endpoints.filter((endpoint) => measuredOn(summaries, endpoint, ['recway', 'hono', 'fastapi']));
+  for (const endpoint of compared) {
     const { recway, hono, fastapi } = summaries[endpoint.key];
     lines.push(
       `| ${endpoint.label} | ${mark(recway.rps >= hono.rps)} ${ratio(recway.rps, hono.rps)} | ` +
@@ -59,6 +74,8 @@ function targetsTable(endpoints, summaries, p99LimitMs) {
         `${mark(recway.p99 < p99LimitMs)} ${fixed(recway.p99, 1)} | ${mark(recway.cpuMs < 1)} ${fixed(recway.cpuMs, 3)} |`,
     );
   }
+  const left = endpoints.filter((endpoint) => !compared.includes(endpoint));
+  if (left.length) lines.push('', `Not compared (a route the peers do not have): ${left.map((e) => `*${e.label}*`).join(', ')}.`);
   return lines.join('\n');
 }
 
@@ -76,7 +93,10 @@ const PEER_TARGETS = {
   update: { rps: 1.2, cpu: 0.8 },
 };
 
-/** The headline: each isolate's CPU per request, RecWay against Hono, with the targets. */
+/**
+ * The headline: each isolate's CPU per request, RecWay against Hono, with the targets. A
+ * route Hono does not have shows RecWay's figure alone, with no target.
+ */
 function isolateTable(endpoints, isolate, direct) {
   const lines = [
     '| Endpoint | RecWay isolate µs/req | Hono isolate µs/req | RecWay ÷ Hono (target) | req/s RecWay ÷ Hono (target) |',
@@ -86,13 +106,18 @@ function isolateTable(endpoints, isolate, direct) {
     const { recway, hono } = isolate.summaries[endpoint.key];
     const rps = direct.summaries[endpoint.key];
     const target = PEER_TARGETS[endpoint.key];
+    if (hono === undefined || !rps.hono || !target) {
+      const micros = (value) => (value === undefined ? NONE : fixed(value, 0));
+      lines.push(`| ${endpoint.label} | ${micros(recway)} | ${micros(hono)} | ${NONE} | ${NONE} |`);
+      continue;
+    }
     lines.push(
       `| ${endpoint.label} | ${fixed(recway, 0)} | ${fixed(hono, 0)} | ` +
         `${mark(recway <= target.cpu * hono)} ${ratio(recway, hono)} (≤ ${fixed(target.cpu, 1)}×) | ` +
         `${mark(rps.recway.rps >= target.rps * rps.hono.rps)} ${ratio(rps.recway.rps, rps.hono.rps)} (≥ ${fixed(target.rps, 1)}×) |`,
     );
   }
-  return lines.join('\n');
+  return [...lines, ...absentNote(endpoints, isolate.targets, isolate.summaries)].join('\n');
 }
 
 /** The size target: the deployed module, gzip -9, at most 200 KB. */
@@ -131,16 +156,27 @@ function coldStartTable(cold, wasm) {
 const ownShare = (samples, empty) =>
   median(samples.map((s) => s.toFirstResponse)) - median(empty.map((s) => s.toFirstResponse));
 
-/** A horizontal grouped bar chart, one panel per metric, as SVG. */
+/**
+ * A horizontal grouped bar chart, one panel per metric, as SVG. A group has a bar for each
+ * server measured on its endpoint: a route only RecWay has gets RecWay's bar alone.
+ */
 export function chart(endpoints, targets, summaries, panels) {
   const width = 960;
   const labelWidth = 150;
   const barHeight = 14;
   const groupGap = 10;
   const panelWidth = (width - labelWidth - 40) / panels.length;
-  const groupHeight = targets.length * barHeight + groupGap;
   const top = 56;
-  const height = top + endpoints.length * groupHeight + 24;
+  const groups = [];
+  let groupTop = top;
+  for (const endpoint of endpoints) {
+    const present = targets.filter((target) => summaries[endpoint.key][target.key] !== undefined);
+    groups.push({ endpoint, present, top: groupTop });
+    groupTop += present.length * barHeight + groupGap;
+  }
+  // A group with fewer bars says why, on a line of its own above the footer.
+  const partial = groups.filter((group) => group.present.length < targets.length);
+  const height = groupTop + 24 + (partial.length ? 14 : 0);
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="11">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
@@ -151,25 +187,28 @@ export function chart(endpoints, targets, summaries, panels) {
     parts.push(`<text x="${x + 18}" y="18">${target.label}</text>`);
   });
   parts.push(`<text x="${labelWidth}" y="${height - 8}" fill="#555">Bars are scaled within each endpoint. Generated by bench/run.mjs; figures in bench/RESULTS.md.</text>`);
+  if (partial.length) {
+    parts.push(`<text x="${labelWidth}" y="${height - 22}" fill="#555">${partial.map(({ endpoint, present }) =>
+      `${endpoint.label}: ${present.map((t) => NAMES[t.key] ?? t.label).join(' and ')} only, no such route on the others.`).join(' ')}</text>`);
+  }
   panels.forEach((panel, panelIndex) => {
     const left = Math.round(labelWidth + panelIndex * panelWidth);
     parts.push(`<text x="${left}" y="${top - 10}" font-weight="bold">${panel.title}</text>`);
-    endpoints.forEach((endpoint, endpointIndex) => {
-      const groupTop = top + endpointIndex * groupHeight;
+    for (const { endpoint, present, top: groupTop } of groups) {
       // Scaled per endpoint: the servers are compared within each group, and health's
       // figures would flatten every other group.
-      const max = Math.max(...targets.map((t) => summaries[endpoint.key][t.key][panel.metric]));
+      const max = Math.max(...present.map((t) => summaries[endpoint.key][t.key][panel.metric]));
       if (panelIndex === 0) {
-        parts.push(`<text x="${labelWidth - 8}" y="${groupTop + (targets.length * barHeight) / 2 + 4}" text-anchor="end">${endpoint.label}</text>`);
+        parts.push(`<text x="${labelWidth - 8}" y="${groupTop + (present.length * barHeight) / 2 + 4}" text-anchor="end">${endpoint.label}</text>`);
       }
-      targets.forEach((target, targetIndex) => {
+      present.forEach((target, targetIndex) => {
         const value = summaries[endpoint.key][target.key][panel.metric];
         const length = Math.max(1, (value / max) * (panelWidth - 70));
         const y = groupTop + targetIndex * barHeight;
         parts.push(`<rect x="${left}" y="${y}" width="${length.toFixed(1)}" height="${barHeight - 2}" fill="${COLORS[target.key]}"/>`);
         parts.push(`<text x="${(left + length + 4).toFixed(1)}" y="${y + barHeight - 4}">${panel.format(value)}</text>`);
       });
-    });
+    }
   });
   parts.push('</svg>');
   return `${parts.join('\n')}\n`;
@@ -201,7 +240,8 @@ export function markdown({ meta, endpoints, isolate, direct, viaWranglerDev, col
       'no `wrangler dev` proxy, no asset router), each with a local D1; CPU and memory are the workerd process\'s, ' +
       'which runs the worker and its D1. FastAPI runs under uvicorn (uvloop, httptools), one worker process, ' +
       'SQLite in WAL mode; CPU and memory are that process\'s.',
-    '- Requests: ' + endpoints.map((e) => `${e.label}: \`${e.method} ${e.path}\`${e.body ? ` \`${e.body}\`` : ''}`).join('; ') +
+    '- Requests: ' + endpoints.map((e) => `${e.label}: \`${e.method} ${e.path}\`${e.body ? ` \`${e.body}\`` : ''}` +
+      `${e.only ? ` (${e.only.map((key) => NAMES[key] ?? key).join(' and ')} only)` : ''}`).join('; ') +
       ' (`{id}`: a random seeded id, `{n}`: a counter).',
     '',
     '## Headline: the worker isolate\'s own CPU per request',

@@ -29,14 +29,8 @@ pub async fn run(env: &Env, cron: &str) {
         (Err(problem), _) => Err(ApiError::Internal(problem)),
         (_, Err(error)) => Err(error),
     };
-    let entry = JobLog {
-        level: if outcome.is_ok() { "info" } else { "error" },
-        job: "purge_tombstones",
-        cron,
-        affected: outcome.as_ref().copied().unwrap_or_default(),
-        duration_ms: Date::now().as_millis().saturating_sub(started_ms),
-        error: outcome.as_ref().err().and_then(ApiError::log_cause),
-    };
+    let duration_ms = Date::now().as_millis().saturating_sub(started_ms);
+    let entry = JobLog::of("purge_tombstones", cron, &outcome, duration_ms);
     console_log!("{}", entry.to_line());
 }
 

@@ -3,7 +3,6 @@
 use worker::{console_log, Date, Env};
 
 use crate::db::{Consistency, Database};
-use crate::error::ApiError;
 use crate::observability::log::JobLog;
 
 /// Deletes idempotency keys past their 24 hours, with their stored responses. (A retry
@@ -15,14 +14,7 @@ pub async fn run(env: &Env, cron: &str) {
         Ok(db) => super::store::purge_expired(&db, started_ms).await,
         Err(error) => Err(error),
     };
-    let cause = outcome.as_ref().err().and_then(ApiError::log_cause);
-    let entry = JobLog {
-        level: if outcome.is_ok() { "info" } else { "error" },
-        job: "purge_idempotency_keys",
-        cron,
-        affected: outcome.as_ref().copied().unwrap_or_default(),
-        duration_ms: Date::now().as_millis().saturating_sub(started_ms),
-        error: cause,
-    };
+    let duration_ms = Date::now().as_millis().saturating_sub(started_ms);
+    let entry = JobLog::of("purge_idempotency_keys", cron, &outcome, duration_ms);
     console_log!("{}", entry.to_line());
 }

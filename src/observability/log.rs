@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use crate::error::ApiError;
+
 /// What is logged about a request. A 5xx carries its cause here and nowhere else.
 #[derive(Debug, Serialize)]
 pub struct RequestLog<'a> {
@@ -45,7 +47,25 @@ pub struct JobLog<'a> {
     pub error: Option<&'a str>,
 }
 
-impl JobLog<'_> {
+impl<'a> JobLog<'a> {
+    /// The line of a run that ended with `outcome` (how many things it removed, or why it
+    /// failed).
+    pub fn of(
+        job: &'a str,
+        cron: &'a str,
+        outcome: &'a Result<usize, ApiError>,
+        duration_ms: u64,
+    ) -> Self {
+        Self {
+            level: if outcome.is_ok() { "info" } else { "error" },
+            job,
+            cron,
+            affected: outcome.as_ref().copied().unwrap_or_default(),
+            duration_ms,
+            error: outcome.as_ref().err().and_then(ApiError::log_cause),
+        }
+    }
+
     pub fn to_line(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }

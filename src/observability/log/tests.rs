@@ -38,3 +38,18 @@ fn a_server_error_is_logged_with_its_cause() {
 fn client_errors_are_warnings() {
     assert_eq!(entry(422, None)["level"], "warn");
 }
+
+#[test]
+fn a_job_s_line_says_how_many_it_removed_or_logs_why_it_failed() {
+    let done = Ok(3);
+    let failed = Err(ApiError::Internal("D1_ERROR: no such table".into()));
+
+    let done = JobLog::of("purge", "17 * * * *", &done, 5);
+    let failed = JobLog::of("purge", "17 * * * *", &failed, 5);
+
+    assert_eq!((done.level, done.affected, done.error), ("info", 3, None));
+    assert_eq!(
+        (failed.level, failed.affected, failed.error),
+        ("error", 0, Some("D1_ERROR: no such table"))
+    );
+}
