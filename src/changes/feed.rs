@@ -4,6 +4,7 @@
 //! sequence order.
 
 use std::borrow::Cow;
+use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
@@ -69,20 +70,19 @@ impl FeedQuery {
         let page = || vec![Param::Integer(self.after()), Param::Integer(self.limit + 1)];
         [
             Statement::new(STATE_SQL, Vec::new()),
-            Statement::new(
-                format!("SELECT {}, seq FROM segmentos {AFTER}", *COLUMNS),
-                page(),
-            ),
-            Statement::new(
-                format!("SELECT seq, id_segmento, version FROM segment_tombstones {AFTER}"),
-                page(),
-            ),
+            Statement::new(LIVE_SQL.as_str(), page()),
+            Statement::new(TOMBSTONES_SQL.as_str(), page()),
         ]
     }
 }
 
 const STATE_SQL: &str = "SELECT horizon, token_key FROM change_feed WHERE id = 1";
 const AFTER: &str = "WHERE seq > ?1 ORDER BY seq LIMIT ?2";
+// Written once per isolate, not per request.
+static LIVE_SQL: LazyLock<String> =
+    LazyLock::new(|| format!("SELECT {}, seq FROM segmentos {AFTER}", *COLUMNS));
+static TOMBSTONES_SQL: LazyLock<String> =
+    LazyLock::new(|| format!("SELECT seq, id_segmento, version FROM segment_tombstones {AFTER}"));
 
 /// The feed's own row (migration 0006).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
