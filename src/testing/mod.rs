@@ -4,6 +4,18 @@
 pub mod arbitrary;
 pub mod sqlite;
 
+use crate::segments::model::{NewSegment, SegmentPayload};
+use crate::validation::input::parse_json;
+
+/// A valid new segment named `nombre`, in Córdoba, read as a create's body is.
+pub fn new_segment(nombre: &str) -> NewSegment {
+    let body = format!(r#"{{"nombre": "{nombre}", "longitud": -64.18, "latitud": -31.41}}"#);
+    parse_json::<SegmentPayload>(body.as_bytes())
+        .unwrap()
+        .into_new()
+        .unwrap()
+}
+
 /// Asserts that the file at `path` holds `generated`, after writing it there when
 /// `RECWAY_WRITE_OPENAPI` is set (`npm run openapi`): the check of every document the
 /// code generates and the repository publishes.

@@ -4,19 +4,11 @@ use rusqlite::Connection;
 use super::*;
 use crate::changes::purge;
 use crate::http::conditional::WriteConditions;
-use crate::segments::model::{NewSegment, SegmentId, SegmentPayload};
+use crate::segments::model::SegmentId;
 use crate::segments::store::{delete_statements, insert_statement};
 use crate::testing::arbitrary::config;
+use crate::testing::new_segment;
 use crate::testing::sqlite::{database, database_before, execute, migrate_from, plan};
-use crate::validation::input::parse_json;
-
-fn new(nombre: &str) -> NewSegment {
-    let body = format!(r#"{{"nombre": "{nombre}", "longitud": -64.18, "latitud": -31.41}}"#);
-    parse_json::<SegmentPayload>(body.as_bytes())
-        .unwrap()
-        .into_new()
-        .unwrap()
-}
 
 /// How a write reaches the table: through this version (which folds) or the previous
 /// one (which does not know the count), as during a gradual deploy.
@@ -27,7 +19,9 @@ enum Version {
 }
 
 fn insert(db: &Connection, count: usize, version: Version) {
-    let segments: Vec<_> = (0..count).map(|i| new(&format!("Ruta {i}"))).collect();
+    let segments: Vec<_> = (0..count)
+        .map(|i| new_segment(&format!("Ruta {i}")))
+        .collect();
     execute(db, &insert_statement(&segments, None));
     if let Version::Current = version {
         execute(db, &fold());
@@ -118,7 +112,9 @@ fn the_migration_counts_a_table_that_already_holds_segments_and_tombstones() {
 
 /// The writes of the version before migration 0007, which had no count to fold into.
 fn insert_before_the_count(db: &Connection, count: usize) {
-    let segments: Vec<_> = (0..count).map(|i| new(&format!("Ruta {i}"))).collect();
+    let segments: Vec<_> = (0..count)
+        .map(|i| new_segment(&format!("Ruta {i}")))
+        .collect();
     execute(db, &insert_statement(&segments, None));
 }
 

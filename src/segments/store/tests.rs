@@ -4,6 +4,7 @@ use super::*;
 use crate::http::conditional::WriteConditions;
 use crate::idempotency::key::IdempotencyKey;
 use crate::segments::model::SegmentPayload;
+use crate::testing::new_segment;
 use crate::testing::sqlite::{column, database, execute};
 use crate::validation::input::parse_json;
 
@@ -11,14 +12,6 @@ fn patch(body: &str) -> SegmentPatch {
     parse_json::<SegmentPayload>(body.as_bytes())
         .unwrap()
         .into_patch()
-        .unwrap()
-}
-
-fn new(nombre: &str) -> NewSegment {
-    let body = format!(r#"{{"nombre": "{nombre}", "longitud": -64.18, "latitud": -31.41}}"#);
-    parse_json::<SegmentPayload>(body.as_bytes())
-        .unwrap()
-        .into_new()
         .unwrap()
 }
 
@@ -33,7 +26,7 @@ fn if_match(raw: &str) -> WriteConditions {
 /// A database holding segment 1, at version 1.
 fn one_segment() -> Connection {
     let db = database();
-    execute(&db, &insert_statement(&[new("Av. Colón")], None));
+    execute(&db, &insert_statement(&[new_segment("Av. Colón")], None));
     db
 }
 
@@ -141,7 +134,7 @@ fn an_empty_patch_builds_no_update() {
 #[test]
 fn inserts_stay_within_d1s_100_parameters_and_keep_the_input_order() {
     let db = database();
-    let segments: Vec<NewSegment> = (0..45).map(|n| new(&format!("s{n}"))).collect();
+    let segments: Vec<NewSegment> = (0..45).map(|n| new_segment(&format!("s{n}"))).collect();
     let statements: Vec<Statement> = segments
         .chunks(*ROWS_PER_INSERT)
         .map(|chunk| insert_statement(chunk, None))
@@ -169,7 +162,7 @@ fn a_fenced_insert_writes_only_while_the_key_is_held_and_records_its_ids() {
         ["f".repeat(64)],
     )
     .unwrap();
-    let segments = [new("a"), new("b")];
+    let segments = [new_segment("a"), new_segment("b")];
     let mine = Fence::new(&key, "mine");
     let theirs = Fence::new(&key, "theirs");
 
@@ -194,7 +187,7 @@ fn every_statement_uses_numbered_placeholders_only() {
     let patch = patch(r#"{"nombre": "b"}"#);
     let key = IdempotencyKey::parse("k").unwrap();
     let fence = Fence::new(&key, "t");
-    let segments = [new("a")];
+    let segments = [new_segment("a")];
     let built = [
         insert_statement(&segments, Some(&fence)).text,
         update_statement(id("1"), &patch, &if_match("\"1.1\""))
@@ -257,9 +250,12 @@ fn each_inserted_row_takes_the_next_number_of_the_sequence() {
 
     execute(
         &db,
-        &insert_statement(&[new("a"), new("b"), new("c")], None),
+        &insert_statement(
+            &[new_segment("a"), new_segment("b"), new_segment("c")],
+            None,
+        ),
     );
-    execute(&db, &insert_statement(&[new("d")], None));
+    execute(&db, &insert_statement(&[new_segment("d")], None));
 
     let (segments, _) = sequence(&db);
     let mut numbers: Vec<i64> = segments[..3].iter().map(|(_, seq)| *seq).collect();
@@ -271,7 +267,10 @@ fn each_inserted_row_takes_the_next_number_of_the_sequence() {
 #[test]
 fn an_update_moves_the_segment_to_the_next_number_and_a_refused_one_does_not() {
     let db = database();
-    execute(&db, &insert_statement(&[new("a"), new("b")], None));
+    execute(
+        &db,
+        &insert_statement(&[new_segment("a"), new_segment("b")], None),
+    );
 
     execute(
         &db,
@@ -288,7 +287,10 @@ fn an_update_moves_the_segment_to_the_next_number_and_a_refused_one_does_not() {
 #[test]
 fn a_delete_leaves_a_tombstone_at_the_next_number_only_when_it_deletes() {
     let db = database();
-    execute(&db, &insert_statement(&[new("a"), new("b")], None));
+    execute(
+        &db,
+        &insert_statement(&[new_segment("a"), new_segment("b")], None),
+    );
 
     assert_eq!(delete_now(&db, id("1"), &if_match("\"1.7\"")), 0);
     assert_eq!(sequence(&db).1, []);
@@ -301,13 +303,13 @@ fn a_delete_leaves_a_tombstone_at_the_next_number_only_when_it_deletes() {
 #[test]
 fn no_number_is_given_twice_even_once_the_highest_ones_are_gone() {
     let db = database();
-    execute(&db, &insert_statement(&[new("a")], None));
+    execute(&db, &insert_statement(&[new_segment("a")], None));
     delete_now(&db, id("1"), &WriteConditions::default());
     // The purge removed the tombstone (seq 2) and raised the horizon past it.
     db.execute_batch("DELETE FROM segment_tombstones; UPDATE change_feed SET horizon = 2")
         .unwrap();
 
-    execute(&db, &insert_statement(&[new("b")], None));
+    execute(&db, &insert_statement(&[new_segment("b")], None));
 
     assert_eq!(sequence(&db).0, [(2, 3)]);
 }

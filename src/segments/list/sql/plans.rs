@@ -76,16 +76,7 @@ fn statistics_are_gathered_as_d1_gathers_them() {
 #[test]
 fn every_order_of_the_whole_table_reads_one_page_in_index_order() {
     for db in both() {
-        for sort in [
-            "-id_segmento",
-            "id_segmento",
-            "nombre",
-            "-nombre",
-            "created_at",
-            "-created_at",
-            "updated_at",
-            "-updated_at",
-        ] {
+        for sort in super::tests::ORDERS {
             let steps = plan(&db, &page_statement(&query(&[("sort", sort)])));
 
             let in_order = match sort.trim_start_matches('-') {

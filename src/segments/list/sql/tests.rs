@@ -326,7 +326,7 @@ fn reads_everything_to_sort(plan: &[String]) -> bool {
 
 /// Every field in both directions. (A sort on two fields is served by the first one's
 /// index only where SQLite's planner judges it cheaper than sorting.)
-const ORDERS: [&str; 8] = [
+pub(super) const ORDERS: [&str; 8] = [
     "-id_segmento",
     "id_segmento",
     "nombre",
