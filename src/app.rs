@@ -11,6 +11,7 @@ use worker::{console_log, Date, Env, Method, Response};
 use crate::access::keys::{required_scope, AccessMode, Resource};
 use crate::config::Config;
 use crate::db::bookmark::{Bookmark, BOOKMARK_HEADER};
+use crate::db::usage::Usage;
 use crate::db::{Consistency, Database};
 use crate::error::ApiError;
 use crate::http::{self, Incoming};
@@ -56,7 +57,7 @@ pub async fn handle(req: web_sys::Request, env: Env) -> worker::Result<Response>
             request_id: &request_id,
             cache_control: router::cache_control(&path),
             bookmark: outcome.bookmark.as_deref(),
-            server_timing: &server_timing(&outcome.d1_round_trips, duration_ms as f64),
+            server_timing: &server_timing(&outcome.d1, duration_ms as f64),
         },
     )?;
     if let Ok(config) = &config {
@@ -71,7 +72,7 @@ pub async fn handle(req: web_sys::Request, env: Env) -> worker::Result<Response>
             method: http::method_label(&method),
             status,
             duration_ms: duration_ms as f64,
-            d1_round_trips: &outcome.d1_round_trips,
+            d1: &outcome.d1,
             colo: colo.as_deref(),
         },
     );
@@ -83,6 +84,7 @@ pub async fn handle(req: web_sys::Request, env: Env) -> worker::Result<Response>
         status,
         duration_ms,
         key_id: outcome.key_id,
+        d1: (!outcome.d1.round_trips.is_empty()).then_some(&outcome.d1),
         error: error.as_ref().and_then(|error| error.log_cause()),
     };
     console_log!("{}", entry.to_line());
@@ -96,8 +98,8 @@ struct RequestOutcome {
     route: &'static str,
     /// The bookmark of the request's D1 session, if it had one.
     bookmark: Option<String>,
-    /// Each D1 round trip's duration, in milliseconds.
-    d1_round_trips: Vec<f64>,
+    /// The request's D1 round trips and what they cost.
+    d1: Usage,
     /// The id of the API key the request was made with, never the key.
     key_id: Option<i64>,
 }
@@ -109,7 +111,7 @@ impl RequestOutcome {
             result: Err(error),
             route: UNMATCHED,
             bookmark: None,
-            d1_round_trips: Vec::new(),
+            d1: Usage::default(),
             key_id: None,
         }
     }
@@ -126,15 +128,15 @@ async fn dispatch(req: Incoming, env: &Env, config: &Config) -> RequestOutcome {
         Api::V1 => result,
         Api::Features => result.map_err(ApiError::in_ogc),
     };
-    let mut d1_round_trips = trace.round_trips;
+    let mut d1 = trace.usage;
     if let Some(db) = &trace.db {
-        d1_round_trips.extend(db.round_trips());
+        d1.absorb(db.take_usage());
     }
     RequestOutcome {
         result,
         route: matched.route.metric,
         bookmark: trace.db.as_ref().and_then(Database::bookmark),
-        d1_round_trips,
+        d1,
         key_id: trace.key_id,
     }
 }
@@ -146,7 +148,7 @@ struct Trace {
     /// The request's D1 session, once opened (for the key lookup or the handler).
     db: Option<Database>,
     /// D1 round trips made outside a session (the health check's).
-    round_trips: Vec<f64>,
+    usage: Usage,
     key_id: Option<i64>,
 }
 
@@ -211,9 +213,7 @@ async fn serve(
         (Endpoint::Liveness, ..) => return health::liveness(),
         (Endpoint::Map, ..) => return map::page(env),
         (Endpoint::Metrics, ..) => return telemetry::exposition(),
-        (Endpoint::DatabaseHealth, ..) => {
-            out_of_line(health::database(env, &mut trace.round_trips))
-        }
+        (Endpoint::DatabaseHealth, ..) => out_of_line(health::database(env, &mut trace.usage)),
         (Endpoint::Segments, Method::Get | Method::Head, Some(db)) => {
             out_of_line(segments::list::handler::list(req, db))
         }

@@ -3,21 +3,29 @@
 //! one place that reads D1's error messages.
 
 pub mod bookmark;
+pub mod usage;
 
 use std::cell::RefCell;
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
-use worker::js_sys::{self, Array, JSON};
-use worker::wasm_bindgen::{JsCast, JsValue};
+use worker::js_sys::{self, Array};
+use worker::wasm_bindgen::{self, prelude::wasm_bindgen, JsCast, JsValue};
 use worker::wasm_bindgen_futures::JsFuture;
-use worker::{
-    worker_sys, D1Database, D1DatabaseSession, D1PreparedStatement, D1SessionConstraint, Delay, Env,
-};
+use worker::{D1Database, D1DatabaseSession, D1PreparedStatement, D1SessionConstraint, Delay, Env};
 
 use crate::error::{platform_message, ApiError};
 use crate::validation::{ErrorKind, FieldError};
 use bookmark::Bookmark;
+use usage::{BatchCost, Usage};
+
+#[wasm_bindgen(module = "/src/db/d1.js")]
+extern "C" {
+    /// One batch of a database or a session: what it cost (five values), then each
+    /// result's rows (JSON array texts).
+    #[wasm_bindgen(js_name = batchAsJson)]
+    fn batch_as_json_texts(target: &JsValue, statements: Array) -> js_sys::Promise;
+}
 
 /// The `wrangler.toml` binding name of the database.
 const BINDING: &str = "DB";
@@ -37,23 +45,20 @@ const SCHEMA_PROBE: &str = "SELECT (SELECT 1 FROM segmentos LIMIT 1) AS segmento
     (SELECT 1 FROM idempotency_response_parts LIMIT 1) AS idempotency_response_parts, \
     (SELECT 1 FROM api_keys LIMIT 1) AS api_keys";
 
-/// A trivial read of every table: proves the binding, the connection and the schema.
-/// Failures are a `503` with a short reason for monitors.
-pub async fn ping(env: &Env) -> Result<(), ApiError> {
+/// A trivial read of every table: proves the binding, the connection and the schema, and
+/// says what it cost. Failures are a `503` with a short reason for monitors.
+pub async fn ping(env: &Env) -> Result<BatchCost, ApiError> {
     let db = binding(env).map_err(|cause| ApiError::DatabaseUnhealthy {
         reason: "database binding not configured",
         cause,
     })?;
-    db.prepare(SCHEMA_PROBE)
-        .first::<serde::de::IgnoredAny>(None)
+    let probe = vec![db.prepare(SCHEMA_PROBE)];
+    batch_as_json(db.as_ref(), probe)
         .await
-        .map(drop)
-        .map_err(|error| {
-            let cause = platform_message(&error);
-            ApiError::DatabaseUnhealthy {
-                reason: unhealthy_reason(&cause),
-                cause,
-            }
+        .map(|(cost, _)| cost)
+        .map_err(|cause| ApiError::DatabaseUnhealthy {
+            reason: unhealthy_reason(&cause),
+            cause,
         })
 }
 
@@ -93,8 +98,8 @@ pub struct Database {
     session: D1DatabaseSession,
     /// The client's bookmark, echoed when no query ran.
     requested: Option<Bookmark>,
-    /// How long each round trip to D1 took, in milliseconds (`Server-Timing`, metrics).
-    round_trips: RefCell<Vec<f64>>,
+    /// Every round trip to D1 and what it cost (`Server-Timing`, the log, metrics).
+    usage: RefCell<Usage>,
 }
 
 impl Database {
@@ -117,13 +122,13 @@ impl Database {
         Ok(Self {
             session: session.map_err(failed)?,
             requested: bookmark,
-            round_trips: RefCell::default(),
+            usage: RefCell::default(),
         })
     }
 
-    /// The duration of every D1 round trip so far, in milliseconds.
-    pub fn round_trips(&self) -> Vec<f64> {
-        self.round_trips.borrow().clone()
+    /// Every D1 round trip so far, and what they cost; the session keeps none of it.
+    pub fn take_usage(&self) -> Usage {
+        self.usage.take()
     }
 
     /// The latest bookmark of the session, or the client's own when no query ran.
@@ -150,9 +155,13 @@ impl Database {
                 .collect::<worker::Result<Vec<_>>>()
                 .map_err(failed)?;
             let started_ms = worker::Date::now().as_millis();
-            let outcome = batch_as_json(&self.session, prepared).await;
+            let outcome = batch_as_json(self.session.as_ref(), prepared).await;
             let elapsed_ms = worker::Date::now().as_millis().saturating_sub(started_ms);
-            self.round_trips.borrow_mut().push(elapsed_ms as f64);
+            let (cost, outcome) = match outcome {
+                Ok((cost, results)) => (cost, Ok(results)),
+                Err(message) => (BatchCost::default(), Err(message)),
+            };
+            self.usage.borrow_mut().record(elapsed_ms as f64, cost);
             match outcome {
                 Ok(results) if results.len() == statements.len() => return Ok(results),
                 Ok(results) => {
@@ -193,34 +202,40 @@ impl Database {
     }
 }
 
-/// Runs a batch and returns each statement's rows as JSON text, or D1's error message.
+/// Runs a batch of `target` (a database or a session) and returns what it cost and each
+/// statement's rows as JSON text, or D1's error message.
 ///
 /// Not `D1DatabaseSession::batch` and `D1Result::results()`: those convert every field of
 /// every row across the JavaScript boundary one by one (serde_wasm_bindgen), which the
-/// profile of a 100-row list showed as its largest share of our own CPU time. One
-/// `JSON.stringify` per result runs natively in V8, and serde_json reads it in one pass.
+/// profile of a 100-row list showed as its largest share of our own CPU time. `d1.js`
+/// runs the batch and writes each result as JSON natively in V8, and serde_json reads it
+/// in one pass; D1's `meta` comes back summed, as plain values.
 async fn batch_as_json(
-    session: &D1DatabaseSession,
+    target: &JsValue,
     statements: Vec<D1PreparedStatement>,
-) -> Result<Vec<String>, String> {
-    let session: &worker_sys::D1DatabaseSession = session.as_ref().unchecked_ref();
+) -> Result<(BatchCost, Vec<String>), String> {
     let statements: Array = statements
         .iter()
         .map(|statement| JsValue::from(statement.inner()))
         .collect();
-    let promise = session.session_batch(statements).map_err(js_message)?;
-    let results = JsFuture::from(promise).await.map_err(js_message)?;
-    Array::from(&results)
+    let values = JsFuture::from(batch_as_json_texts(target, statements))
+        .await
+        .map_err(js_message)?;
+    let values = Array::from(&values);
+    let number = |index| values.get(index).as_f64().unwrap_or_default();
+    let cost = BatchCost {
+        rows_read: number(0) as u64,
+        rows_written: number(1) as u64,
+        sql_ms: number(2),
+        served_by_primary: values.get(3).as_bool(),
+        served_by_region: values.get(4).as_string(),
+    };
+    let rows = values
         .iter()
-        .map(|result| {
-            let rows = result
-                .unchecked_into::<worker_sys::D1Result>()
-                .results()
-                .map_err(js_message)?
-                .unwrap_or_default();
-            JSON::stringify(&rows).map(String::from).map_err(js_message)
-        })
-        .collect()
+        .skip(5)
+        .map(|text| text.as_string().unwrap_or_default())
+        .collect();
+    Ok((cost, rows))
 }
 
 /// The message of a JavaScript exception, as D1 reports its failures.

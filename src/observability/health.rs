@@ -3,6 +3,7 @@
 use worker::{Date, Env, Response};
 
 use crate::db;
+use crate::db::usage::Usage;
 use crate::error::ApiError;
 use crate::http::json_response;
 use crate::observability::health_report::{DatabaseReport, Liveness};
@@ -37,11 +38,15 @@ pub fn liveness() -> Result<Response, ApiError> {
             headers(("cache-control" = String, description = "`no-store`"))),
     ),
 ))]
-pub async fn database(env: &Env, round_trips: &mut Vec<f64>) -> Result<Response, ApiError> {
+pub async fn database(env: &Env, usage: &mut Usage) -> Result<Response, ApiError> {
     let started_ms = Date::now().as_millis();
     let answered = db::ping(env).await;
     let latency_ms = Date::now().as_millis().saturating_sub(started_ms);
-    round_trips.push(latency_ms as f64);
+    // A failed query still took its time, and cost nothing D1 reported.
+    usage.record(
+        latency_ms as f64,
+        answered.as_ref().ok().cloned().unwrap_or_default(),
+    );
     answered?;
     Ok(json_response(200, &DatabaseReport::connected(latency_ms))?)
 }

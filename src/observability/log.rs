@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::db::usage::Usage;
 use crate::error::ApiError;
 
 /// What is logged about a request. A 5xx carries its cause here and nowhere else.
@@ -16,8 +17,41 @@ pub struct RequestLog<'a> {
     /// The id of the API key used (`npm run keys -- list`), never the key itself.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key_id: Option<i64>,
+    /// What the request's D1 queries cost, when it made any.
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "d1_entry")]
+    pub d1: Option<&'a Usage>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<&'a str>,
+}
+
+/// `"d1": {"round_trips": 2, "wait_ms": 3, "rows_read": 101, ...}`.
+fn d1_entry<S: serde::Serializer>(
+    usage: &Option<&Usage>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct Entry<'a> {
+        round_trips: usize,
+        wait_ms: f64,
+        rows_read: u64,
+        rows_written: u64,
+        sql_ms: f64,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        served_by_region: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        served_by_primary: Option<bool>,
+    }
+    usage
+        .map(|usage| Entry {
+            round_trips: usage.round_trips.len(),
+            wait_ms: usage.wait_ms(),
+            rows_read: usage.rows_read,
+            rows_written: usage.rows_written,
+            sql_ms: usage.sql_ms,
+            served_by_region: usage.served_by_region.as_deref(),
+            served_by_primary: usage.served_by_primary,
+        })
+        .serialize(serializer)
 }
 
 impl RequestLog<'_> {

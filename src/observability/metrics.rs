@@ -7,6 +7,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use crate::db::usage::Usage;
+
 /// Upper bounds of the request-duration buckets, in seconds.
 const REQUEST_BUCKETS: [f64; 11] = [
     0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
@@ -75,6 +77,14 @@ pub struct Metrics {
     requests: BTreeMap<(&'static str, &'static str, u16), u64>,
     request_seconds: BTreeMap<&'static str, Histogram>,
     d1_seconds: Histogram,
+    /// D1 rows read and written, by route: what the route costs, as D1 bills it.
+    d1_rows: BTreeMap<&'static str, RowCounts>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct RowCounts {
+    read: u64,
+    written: u64,
 }
 
 impl Default for Metrics {
@@ -83,6 +93,7 @@ impl Default for Metrics {
             requests: BTreeMap::new(),
             request_seconds: BTreeMap::new(),
             d1_seconds: Histogram::new(&QUERY_BUCKETS),
+            d1_rows: BTreeMap::new(),
         }
     }
 }
@@ -103,9 +114,17 @@ impl Metrics {
             .observe(duration_ms / 1000.0);
     }
 
-    /// One D1 round trip (a query or a batch), in milliseconds.
-    pub fn record_query(&mut self, duration_ms: f64) {
-        self.d1_seconds.observe(duration_ms / 1000.0);
+    /// A request's D1 round trips (each a query or a batch) and the rows they read and
+    /// wrote. A route whose requests never reach D1 gets no row series.
+    pub fn record_d1(&mut self, route: &'static str, usage: &Usage) {
+        for &duration_ms in &usage.round_trips {
+            self.d1_seconds.observe(duration_ms / 1000.0);
+        }
+        if !usage.round_trips.is_empty() {
+            let rows = self.d1_rows.entry(route).or_default();
+            rows.read += usage.rows_read;
+            rows.written += usage.rows_written;
+        }
     }
 
     /// The exposition text. `isolate` labels every series, so that scrapes of different
@@ -144,6 +163,23 @@ impl Metrics {
         self.d1_seconds
             .render(&mut out, "recway_d1_query_duration_seconds", &isolate);
 
+        for written in [false, true] {
+            let verb = if written { "written" } else { "read" };
+            let _ = writeln!(
+                out,
+                "# HELP recway_d1_rows_{verb}_total D1 rows {verb} by the requests of each \
+                 route, as D1 bills them (per-isolate).\n\
+                 # TYPE recway_d1_rows_{verb}_total counter"
+            );
+            for (route, rows) in &self.d1_rows {
+                let count = if written { rows.written } else { rows.read };
+                let _ = writeln!(
+                    out,
+                    "recway_d1_rows_{verb}_total{{{isolate},route=\"{route}\"}} {count}"
+                );
+            }
+        }
+
         out.push_str(
             "# HELP recway_isolate_uptime_seconds Time since this isolate served its first \
              request (per-isolate).\n\
@@ -157,14 +193,18 @@ impl Metrics {
     }
 }
 
-/// The `Server-Timing` value of a request: its D1 time (all round trips) and its total
-/// time in the worker, in milliseconds.
-pub fn server_timing(d1_round_trips: &[f64], total_ms: f64) -> String {
-    let d1_ms = d1_round_trips.iter().fold(0.0, |sum, ms| sum + ms);
-    let count = d1_round_trips.len();
+/// The `Server-Timing` value of a request: its D1 time (all round trips), their count
+/// and the rows they read and wrote, then its total time in the worker, in milliseconds.
+/// Monitors and the benchmarks parse the `desc` text: its shape is part of the contract.
+pub fn server_timing(d1: &Usage, total_ms: f64) -> String {
+    let count = d1.round_trips.len();
     format!(
-        "d1;dur={d1_ms};desc=\"{count} D1 round trip{}\", total;dur={total_ms}",
-        if count == 1 { "" } else { "s" }
+        "d1;dur={};desc=\"{count} D1 round trip{}, {} rows read, {} rows written\", \
+         total;dur={total_ms}",
+        d1.wait_ms(),
+        if count == 1 { "" } else { "s" },
+        d1.rows_read,
+        d1.rows_written,
     )
 }
 

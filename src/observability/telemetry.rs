@@ -12,6 +12,7 @@ use worker::{
 
 use super::metrics::Metrics;
 use crate::config::{is_bound, optional_binding};
+use crate::db::usage::Usage;
 use crate::error::ApiError;
 use crate::http::random_uuid;
 
@@ -38,7 +39,7 @@ pub struct RequestSample<'a> {
     pub method: &'static str,
     pub status: u16,
     pub duration_ms: f64,
-    pub d1_round_trips: &'a [f64],
+    pub d1: &'a Usage,
     /// The Cloudflare data centre that served it (`request.cf.colo`).
     pub colo: Option<&'a str>,
 }
@@ -55,8 +56,10 @@ pub fn started_ms() -> Option<u64> {
 }
 
 /// Counts a request in this isolate's metrics and, if a dataset is bound, sends its data
-/// point: blobs route, method, status class and colo; doubles status, duration and D1
-/// time in milliseconds, and D1 round trips; indexed (sampled) by route.
+/// point: blobs route, method, status class, colo and D1's region; doubles status,
+/// duration and D1 time in milliseconds, D1 round trips, rows read, rows written and D1's
+/// SQL time in milliseconds; indexed (sampled) by route. New fields go last, so that
+/// existing queries keep their positions.
 pub fn record(env: &Env, sample: &RequestSample<'_>) {
     METRICS.with_borrow_mut(|metrics| {
         metrics.record_request(
@@ -65,26 +68,28 @@ pub fn record(env: &Env, sample: &RequestSample<'_>) {
             sample.status,
             sample.duration_ms,
         );
-        for &round_trip in sample.d1_round_trips {
-            metrics.record_query(round_trip);
-        }
+        metrics.record_d1(sample.route, sample.d1);
     });
     let dataset = match optional_binding::<AnalyticsEngineDataset>(env, ANALYTICS) {
         Ok(Some(dataset)) => dataset,
         Ok(None) => return,
         Err(problem) => return warn("analytics dataset binding unusable", &problem),
     };
-    let d1_ms = sample.d1_round_trips.iter().fold(0.0, |sum, ms| sum + ms);
+    let d1 = sample.d1;
     let written = AnalyticsEngineDataPointBuilder::new()
         .indexes([sample.route])
         .add_blob(sample.route)
         .add_blob(sample.method)
         .add_blob(format!("{}xx", sample.status / 100))
         .add_blob(sample.colo.unwrap_or("unknown"))
+        .add_blob(d1.served_by_region.as_deref().unwrap_or("unknown"))
         .add_double(sample.status)
         .add_double(sample.duration_ms)
-        .add_double(d1_ms)
-        .add_double(sample.d1_round_trips.len() as f64)
+        .add_double(d1.wait_ms())
+        .add_double(d1.round_trips.len() as f64)
+        .add_double(d1.rows_read as f64)
+        .add_double(d1.rows_written as f64)
+        .add_double(d1.sql_ms)
         .write_to(&dataset);
     if let Err(error) = written {
         warn("analytics data point not written", &error.to_string());

@@ -10,6 +10,7 @@ fn entry(status: u16, error: Option<&str>) -> Value {
         status,
         duration_ms: 3,
         key_id: None,
+        d1: None,
         error,
     };
     serde_json::from_str(&log.to_line()).unwrap()
@@ -51,5 +52,37 @@ fn a_job_s_line_says_how_many_it_removed_or_logs_why_it_failed() {
     assert_eq!(
         (failed.level, failed.affected, failed.error),
         ("error", 0, Some("D1_ERROR: no such table"))
+    );
+}
+
+#[test]
+fn a_request_that_reached_d1_logs_what_it_cost() {
+    let usage = Usage {
+        round_trips: vec![2.0, 1.5],
+        rows_read: 101,
+        rows_written: 0,
+        sql_ms: 0.25,
+        served_by_region: Some("ENAM".to_owned()),
+        served_by_primary: Some(true),
+    };
+    let log = RequestLog {
+        level: "info",
+        request_id: "r-1",
+        method: "GET",
+        path: "/api/v1/segmentos",
+        status: 200,
+        duration_ms: 4,
+        key_id: None,
+        d1: Some(&usage),
+        error: None,
+    };
+    let logged: Value = serde_json::from_str(&log.to_line()).unwrap();
+
+    assert_eq!(
+        logged["d1"],
+        json!({
+            "round_trips": 2, "wait_ms": 3.5, "rows_read": 101, "rows_written": 0,
+            "sql_ms": 0.25, "served_by_region": "ENAM", "served_by_primary": true
+        })
     );
 }

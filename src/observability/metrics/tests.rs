@@ -56,16 +56,51 @@ fn histogram_buckets_are_cumulative_and_end_with_inf() {
     );
 }
 
+fn usage(round_trips: &[f64], rows_read: u64, rows_written: u64) -> Usage {
+    Usage {
+        round_trips: round_trips.to_vec(),
+        rows_read,
+        rows_written,
+        ..Usage::default()
+    }
+}
+
 #[test]
 fn d1_round_trips_have_their_own_histogram() {
     let mut metrics = Metrics::default();
-    metrics.record_query(2.0);
-    metrics.record_query(f64::NAN);
+    metrics.record_d1("segmentos", &usage(&[2.0, f64::NAN], 0, 0));
 
     let text = metrics.render("i", 0.0);
 
     assert!(text.contains("recway_d1_query_duration_seconds_bucket{isolate=\"i\",le=\"0.0025\"} 2"));
     assert!(text.contains("recway_d1_query_duration_seconds_count{isolate=\"i\"} 2"));
+}
+
+#[test]
+fn rows_read_and_written_are_counted_by_route() {
+    let mut metrics = Metrics::default();
+    metrics.record_d1("segmentos", &usage(&[1.0], 101, 0));
+    metrics.record_d1("segmentos", &usage(&[1.0, 1.0], 3, 12));
+    metrics.record_d1("segmento", &usage(&[1.0], 1, 0));
+
+    let text = metrics.render("i", 0.0);
+
+    for line in [
+        "recway_d1_rows_read_total{isolate=\"i\",route=\"segmentos\"} 104",
+        "recway_d1_rows_written_total{isolate=\"i\",route=\"segmentos\"} 12",
+        "recway_d1_rows_read_total{isolate=\"i\",route=\"segmento\"} 1",
+        "recway_d1_rows_written_total{isolate=\"i\",route=\"segmento\"} 0",
+    ] {
+        assert!(text.lines().any(|l| l == line), "{line} in\n{text}");
+    }
+}
+
+#[test]
+fn a_route_that_never_reaches_d1_has_no_row_series() {
+    let mut metrics = Metrics::default();
+    metrics.record_d1("health", &Usage::default());
+
+    assert!(!metrics.render("i", 0.0).contains("route=\"health\""));
 }
 
 #[test]
@@ -75,27 +110,29 @@ fn every_family_is_typed_and_described() {
         "recway_requests_total counter",
         "recway_request_duration_seconds histogram",
         "recway_d1_query_duration_seconds histogram",
+        "recway_d1_rows_read_total counter",
+        "recway_d1_rows_written_total counter",
         "recway_isolate_uptime_seconds gauge",
     ] {
         assert!(text.contains(&format!("# TYPE {family}")), "{family}");
     }
-    assert_eq!(text.matches("# HELP").count(), 4);
-    assert_eq!(text.matches("(per-isolate)").count(), 4);
+    assert_eq!(text.matches("# HELP").count(), 6);
+    assert_eq!(text.matches("(per-isolate)").count(), 6);
 }
 
 #[test]
-fn server_timing_sums_the_d1_round_trips_and_gives_the_total() {
+fn server_timing_sums_the_d1_round_trips_and_their_rows_and_gives_the_total() {
     assert_eq!(
-        server_timing(&[3.0, 4.5], 9.0),
-        "d1;dur=7.5;desc=\"2 D1 round trips\", total;dur=9"
+        server_timing(&usage(&[3.0, 4.5], 102, 9), 9.0),
+        "d1;dur=7.5;desc=\"2 D1 round trips, 102 rows read, 9 rows written\", total;dur=9"
     );
     assert_eq!(
-        server_timing(&[], 1.0),
-        "d1;dur=0;desc=\"0 D1 round trips\", total;dur=1"
+        server_timing(&Usage::default(), 1.0),
+        "d1;dur=0;desc=\"0 D1 round trips, 0 rows read, 0 rows written\", total;dur=1"
     );
     assert_eq!(
-        server_timing(&[2.0], 2.0),
-        "d1;dur=2;desc=\"1 D1 round trip\", total;dur=2"
+        server_timing(&usage(&[2.0], 1, 0), 2.0),
+        "d1;dur=2;desc=\"1 D1 round trip, 1 rows read, 0 rows written\", total;dur=2"
     );
 }
 
