@@ -8,8 +8,8 @@ const PANELS = [
   { title: 'Filters', keys: ['ubicacion', 'q', 'created_after', 'created_before', 'updated_after', 'updated_before', 'bbox_city', 'bbox_province', 'near_10km', 'near_100km', 'ogc_nombre'] },
   { title: 'Writes', keys: ['create', 'update', 'delete', 'bulk'] },
 ];
-// Tableau's 10 and 6 more, distinct on white.
-const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#79706e',
+// Tableau's 10 (its yellow and pink darkened, to read as text) and 6 more, distinct on white.
+const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#b8930b', '#b07aa1', '#d4658f', '#9c755f', '#79706e',
   '#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#8c564b', '#17becf'];
 
 const WIDTH = 1000;
@@ -74,6 +74,7 @@ export function scaleChart(output) {
     panel.keys.forEach((key, keyIndex) => {
       const color = PALETTE[keyIndex % PALETTE.length];
       const label = output.requests.find((request) => request.key === key)?.label ?? key;
+      const ends = {};
       for (const server of servers) {
         const points = series(output, key, server);
         if (!points.length) continue;
@@ -81,8 +82,14 @@ export function scaleChart(output) {
         const path = points.map((p, i) => `${i ? 'L' : 'M'}${x(p.size).toFixed(1)},${y(p.rows).toFixed(1)}`).join(' ');
         parts.push(`<path d="${path}" fill="none" stroke="${color}" stroke-width="${server === 'recway' ? 2 : 1.5}"${dash}/>`);
         for (const p of points) parts.push(`<circle cx="${x(p.size).toFixed(1)}" cy="${y(p.rows).toFixed(1)}" r="2.5" fill="${color}"/>`);
-        const last = points.at(-1);
-        labels.push({ fromX: x(last.size), fromY: y(last.rows), y: y(last.rows) + 4, color, text: `${escapeXml(label)}${server === 'recway' ? '' : ` (${NAMES[server]})`}: ${fixed(last.rows, 0)}` });
+        ends[server] = points.at(-1);
+      }
+      // One label for both servers when their lines end at the same figure.
+      const same = ends.recway && ends.hono && ends.recway.size === ends.hono.size && ends.recway.rows === ends.hono.rows;
+      for (const [server, last] of Object.entries(ends)) {
+        if (same && server === 'hono') continue;
+        const who = same ? ` (${NAMES.hono} alike)` : server === 'recway' ? '' : ` (${NAMES[server]})`;
+        labels.push({ fromX: x(last.size), fromY: y(last.rows), y: y(last.rows) + 4, color, text: `${escapeXml(label)}${who}: ${fixed(last.rows, 0)}` });
       }
     });
     // Each label with a thin leader to its line's end: moved apart, a label may sit off it.
