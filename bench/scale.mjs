@@ -5,6 +5,7 @@
 // Writes bench/scale.json, bench/SCALE.md and bench/scale.svg after each size.
 //
 //   npm run bench:scale [-- --sizes 10000,100000 --servers recway,hono]
+//   node bench/scale.mjs --report    rewrites SCALE.md and scale.svg from scale.json alone
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -24,6 +25,7 @@ const { values: flags } = parseArgs({
   options: {
     sizes: { type: 'string', default: '10000,100000,1000000,5000000' },
     servers: { type: 'string', default: 'recway,hono' },
+    report: { type: 'boolean', default: false },
   },
 });
 const sizes = flags.sizes.split(',').map(Number);
@@ -81,7 +83,18 @@ async function measureServer(name, bundle, persistDir, size) {
   return results;
 }
 
+/** The report files, from what one run measured (written after every size). */
+async function writeReport(output) {
+  await writeFile(join(benchDir, 'SCALE.md'), scaleMarkdown(output));
+  await writeFile(join(benchDir, 'scale.svg'), scaleChart(output));
+}
+
 async function main() {
+  if (flags.report) {
+    await writeReport(JSON.parse(readFileSync(join(benchDir, 'scale.json'), 'utf8')));
+    log('rewrote bench/SCALE.md and bench/scale.svg from bench/scale.json');
+    return;
+  }
   const meta = metadata();
   const output = { meta, requests: REQUESTS.map(({ key, label, method, kind, only }) => ({ key, label, method, kind, only })), phases: { bySize: {} }, migrations: {}, results: {} };
   await mkdir(scratch, { recursive: true });
@@ -119,8 +132,7 @@ async function main() {
     // After every size: a long run that stops half-way still leaves its figures.
     meta.measuredSizes = Object.keys(output.results).map(Number);
     await writeFile(join(benchDir, 'scale.json'), `${JSON.stringify(output, null, 2)}\n`);
-    await writeFile(join(benchDir, 'SCALE.md'), scaleMarkdown(output));
-    await writeFile(join(benchDir, 'scale.svg'), scaleChart(output));
+    await writeReport(output);
     log(`wrote bench/scale.json, bench/SCALE.md and bench/scale.svg (sizes ${meta.measuredSizes.join(', ')})`);
   }
 }

@@ -43,7 +43,7 @@ function boundCell(bound, key, result) {
   const rowsOk = rows <= bound.rows;
   const p50Ok = bound.p50Ms === undefined || result.p50Ms <= bound.p50Ms;
   const p50 = bound.p50Ms === undefined ? '' : `, p50 ${fixed(result.p50Ms, 1)} ms`;
-  return `${mark(rowsOk && p50Ok)}: ${count(rows)} rows${p50}`;
+  return `${mark(rowsOk && p50Ok)}: ${count(rows)} row${rows === 1 ? "" : "s"}${p50}`;
 }
 
 function boundsSection(output) {
@@ -172,6 +172,8 @@ export function scaleMarkdown(output) {
       '"not reported" (n/r): the build wrote no row counts in Server-Timing.',
     '- Latency and CPU are of sequential requests, one at a time, client and server on the same 2 cores: each pays a fixed cost ' +
       '(see *health*, which touches no D1) that the loaded runs of bench/RESULTS.md spread over many requests; compare them within this page.',
+    '',
+    `Phases, in seconds (building both workers: ${fixed(output.phases.buildSeconds, 0)} s):`,
     '',
     ...phasesTable(output, sizes, servers),
     '',
