@@ -43,7 +43,7 @@ function boundCell(bound, key, result) {
   const rowsOk = rows <= bound.rows;
   const p50Ok = bound.p50Ms === undefined || result.p50Ms <= bound.p50Ms;
   const p50 = bound.p50Ms === undefined ? '' : `, p50 ${fixed(result.p50Ms, 1)} ms`;
-  return `${mark(rowsOk && p50Ok)}: ${count(rows)} row${rows === 1 ? "" : "s"}${p50}`;
+  return `${mark(rowsOk && p50Ok)}: ${count(rows)} row${rows === 1 ? '' : 's'}${p50}`;
 }
 
 function boundsSection(output) {
