@@ -67,10 +67,13 @@
     return [west, south, east, north];
   }
 
-  /** Every feature of the listing at `url`, following its `next` links, by segment id. */
+  /**
+   * Every feature of the listing at `url`, following its `next` links, by segment id, up to
+   * MAX_PAGES pages; `more` when features were left. A view's list is filtered by its box, so
+   * it has no `numberMatched` (counting every match costs what it reads).
+   */
   async function fetchFeatures(url, signal) {
     const features = new Map(); // by id: a segment added meanwhile may shift one to the next page
-    let matched;
     let pageUrl = new URL(url, window.location.href);
     for (let page = 0; pageUrl && page < MAX_PAGES; page += 1) {
       const response = await fetch(pageUrl, { signal });
@@ -79,12 +82,11 @@
       if (collection.type !== 'FeatureCollection' || !Array.isArray(collection.features)) {
         throw new Error(`GET ${pageUrl}: not a GeoJSON FeatureCollection`);
       }
-      matched ??= collection.numberMatched;
       for (const feature of collection.features) features.set(feature.id, feature);
       const next = (collection.links || []).find((link) => link.rel === 'next');
       pageUrl = next && new URL(next.href, pageUrl);
     }
-    return { features: [...features.values()], matched };
+    return { features: [...features.values()], more: Boolean(pageUrl) };
   }
 
   /** The popup of one segment. Its fields are user input: text nodes only, never HTML. */
@@ -128,9 +130,9 @@
     layer = L.layerGroup(features.map((feature) => segmentMarker(feature, centreLon))).addTo(map);
   }
 
-  function summary(shown, matched) {
+  function summary(shown, more) {
     const noun = shown === 1 ? 'segmento' : 'segmentos';
-    return matched > shown ? `${shown} de ${matched} ${noun}` : `${shown} ${noun}`;
+    return more ? `los ${shown} ${noun} más recientes; hay más en la vista` : `${shown} ${noun}`;
   }
 
   async function refresh() {
@@ -139,10 +141,10 @@
     showStatus('loading', 'Cargando segmentos…');
     const query = new URLSearchParams({ format: 'geojson', bbox: viewBox().join(','), limit: PAGE_SIZE });
     try {
-      const { features, matched } = await fetchFeatures(`${SEGMENTS}?${query}`, controller.signal);
+      const { features, more } = await fetchFeatures(`${SEGMENTS}?${query}`, controller.signal);
       if (controller.signal.aborted) return;
       draw(features);
-      showStatus('ready', summary(features.length, matched));
+      showStatus('ready', summary(features.length, more));
     } catch (error) {
       if (controller.signal.aborted) return;
       console.error(error);

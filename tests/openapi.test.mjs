@@ -114,6 +114,8 @@ describe('the OpenAPI document', () => {
       [api, 'GET', `${SEGMENTOS}?limit=1`],
       [api, 'GET', unchanging, { headers: { 'if-none-match': list } }],
       [api, 'GET', `${SEGMENTOS}?near=-64.18,-31.41&radius_m=5000`],
+      [api, 'GET', `${SEGMENTOS}?near=-64.18,-31.41&radius_m=5000`, { headers: { prefer: 'count=exact' } }],
+      [api, 'GET', `${SEGMENTOS}?skip=20000`],
       [api, 'GET', SEGMENTOS, { headers: { accept: 'application/geo+json' } }],
       [api, 'GET', `${SEGMENTOS}/?bbox=1,2,3&sort=nope`],
       [api, 'GET', item],

@@ -75,7 +75,7 @@ pub async fn changes(req: &Incoming, db: &Database) -> Result<Response, ApiError
         .more
         .then(|| http::with_position(url, &["since"], "since", &page.next));
     let body = serde_json::to_vec(&page)?;
-    let etag = list_etag(&body, 0, None);
+    let etag = list_etag(&body, None, None);
     let mut response = bytes_response(200, body, "application/json")?;
     if let Some(next) = next {
         response

@@ -9,6 +9,7 @@ use crate::db::{rows_of, Consistency, Database, Param, Retry, Statement};
 use crate::error::ApiError;
 use crate::observability::health_report::rfc3339;
 use crate::observability::log::JobLog;
+use crate::segments::count;
 
 const DAY_MS: u64 = 24 * 60 * 60 * 1000;
 
@@ -39,9 +40,11 @@ pub fn cutoff(now_ms: u64, days: u32) -> String {
     rfc3339(now_ms.saturating_sub(u64::from(days) * DAY_MS))
 }
 
-/// The statements of one purge, in the order of its batch.
-pub fn statements(cutoff: &str) -> [Statement<'_>; 2] {
+/// The statements of one purge, in the order of its batch. The segment count reads
+/// tombstones it has not folded in yet (`segments::count`): it folds them first.
+pub fn statements(cutoff: &str) -> [Statement<'_>; 3] {
     [
+        count::fold(),
         Statement::new(RAISE_HORIZON, vec![Param::Text(Some(cutoff))]),
         Statement::new(PURGE, vec![Param::Text(Some(cutoff))]),
     ]
@@ -50,7 +53,7 @@ pub fn statements(cutoff: &str) -> [Statement<'_>; 2] {
 async fn purge(db: &Database, cutoff: &str) -> Result<usize, ApiError> {
     // Safe to repeat: a second run finds nothing older and leaves the horizon as it is.
     let results = db.batch(&statements(cutoff), Retry::Transient).await?;
-    Ok(rows_of::<serde::de::IgnoredAny>(&results[1])?.len())
+    Ok(rows_of::<serde::de::IgnoredAny>(&results[2])?.len())
 }
 
 #[cfg(test)]

@@ -43,7 +43,8 @@ fn binding(env: &Env) -> Result<D1Database, String> {
 const SCHEMA_PROBE: &str = "SELECT (SELECT 1 FROM segmentos LIMIT 1) AS segmentos, \
     (SELECT 1 FROM idempotency_keys LIMIT 1) AS idempotency_keys, \
     (SELECT 1 FROM idempotency_response_parts LIMIT 1) AS idempotency_response_parts, \
-    (SELECT 1 FROM api_keys LIMIT 1) AS api_keys";
+    (SELECT 1 FROM api_keys LIMIT 1) AS api_keys, \
+    (SELECT 1 FROM segment_count LIMIT 1) AS segment_count";
 
 /// A trivial read of every table: proves the binding, the connection and the schema, and
 /// says what it cost. Failures are a `503` with a short reason for monitors.

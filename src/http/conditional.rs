@@ -31,16 +31,17 @@ pub fn feature_etag(id: i64, version: i64) -> String {
 }
 
 /// The weak entity tag of a list response: a digest of everything in it that can change,
-/// the body, the total count and the next link. Weak: equal lists are "the same list"
+/// the body, the total count (when it has one) and the next link. Weak: equal lists are "the same list"
 /// whatever the bytes (RFC 9110 §8.8.1).
 ///
 /// SipHash (std's `DefaultHasher`), not a cryptographic digest: the tag only has to change
 /// when the list does, and nobody gains by forging a collision with a list they can read.
 /// SHA-256 was 3% of a 100-row list's CPU time (`npm run bench`, bench/RESULTS.md). The
 /// algorithm may change with the Rust release; a new build then only misses one `304`.
-pub fn list_etag(body: &[u8], total: u64, next: Option<&str>) -> String {
+pub fn list_etag(body: &[u8], total: Option<u64>, next: Option<&str>) -> String {
     let mut hasher = DefaultHasher::new();
-    hasher.write_u64(total);
+    // No count stands as a number no count can be.
+    hasher.write_u64(total.unwrap_or(u64::MAX));
     hasher.write(next.unwrap_or_default().as_bytes());
     hasher.write_u8(0);
     hasher.write(body);

@@ -7,6 +7,7 @@ pub mod link;
 pub mod negotiation;
 pub mod panic;
 pub mod platform;
+pub mod prefer;
 pub mod request;
 pub mod response;
 

@@ -14,7 +14,7 @@ use crate::http::{self, bytes_response, conditional_get, json_response, Incoming
 use crate::observability::health_report::rfc3339;
 use crate::segments::geojson::{FeatureCollection, MEDIA_TYPE as GEOJSON};
 use crate::segments::list::cursor::Cursor;
-use crate::segments::list::handler::next_page;
+use crate::segments::list::handler::{asks_exact_count, next_page};
 use crate::segments::list::sql;
 use crate::segments::model::SegmentId;
 use crate::segments::store;
@@ -57,10 +57,13 @@ async fn described<T: serde::Serialize>(
 }
 
 /// `GET /collections/segmentos/items`: a page of features, newest first; `next` (when
-/// more follow) is this URL with a keyset `cursor`.
+/// more follow) is this URL with a keyset `cursor`. `numberMatched` is given for the
+/// whole collection, and for a filtered page with `Prefer: count=exact` (the standard
+/// lets a server omit it when it is costly: counting reads every match).
 pub async fn items(req: &Incoming, db: &Database) -> Result<Response, ApiError> {
     let url = req.url();
-    let query = query::parse(http::query_pairs(url)).map_err(ApiError::Validation)?;
+    let mut query = query::parse(http::query_pairs(url)).map_err(ApiError::Validation)?;
+    query.count_matches = asks_exact_count(req)?;
     let page = sql::list(db, &query).await?;
     let next = match page.rows.last() {
         Some(last) if page.more => Some(next_page(url, &Cursor::after(last, &query.sort))),
@@ -68,7 +71,10 @@ pub async fn items(req: &Incoming, db: &Database) -> Result<Response, ApiError> 
     };
     let items = FeatureCollection::new(&page.rows, page.total, url.to_owned(), next)
         .stamped(rfc3339(worker::Date::now().as_millis()));
-    Ok(json_response_as(200, &items, GEOJSON)?)
+    let mut response = json_response_as(200, &items, GEOJSON)?;
+    // `numberMatched` depends on `Prefer: count=exact` for a filtered page.
+    response.headers_mut().set("vary", "prefer")?;
+    Ok(response)
 }
 
 /// `GET /collections/segmentos/items/{featureId}`: one feature, with a strong `ETag`.

@@ -138,7 +138,11 @@ fn read(endpoint: Endpoint) -> Value {
         ),
         Endpoint::Items => (
             "A page of segments as GeoJSON features",
-            PARAMETERS.iter().map(|name| reference(name)).collect(),
+            PARAMETERS
+                .iter()
+                .chain(&["prefer"])
+                .map(|name| reference(name))
+                .collect(),
             geojson_body("FeatureCollection"),
         ),
         Endpoint::Item => (
@@ -279,6 +283,11 @@ fn components() -> Value {
         "ifNoneMatch": header("If-None-Match",
             "`*` or entity tags: write only if the current version is none of them.",
             json!({ "type": "string" })),
+        "prefer": header("Prefer",
+            "`count=exact` (RFC 7240): a filtered page also gives `numberMatched`. Counting reads \
+             every match, as D1 bills it (at 1,000,000 segments, up to the whole table); the \
+             whole collection's is always given, from a kept count.",
+            json!({ "type": "string" })),
         "featureId": { "name": "featureId", "in": "path", "required": true,
             "description": "The segment's `id_segmento`.", "schema": { "type": "string" } },
     });
@@ -382,7 +391,9 @@ fn schemas() -> Value {
             "features": { "type": "array", "items": { "$ref": "#/components/schemas/Feature" } },
             "links": links,
             "timeStamp": { "type": "string", "format": "date-time" },
-            "numberMatched": { "type": "integer", "minimum": 0 },
+            "numberMatched": { "type": "integer", "minimum": 0, "description":
+                "Features in the collection, or with a filter those that match it: a filtered \
+                 page gives it only with `Prefer: count=exact`." },
             "numberReturned": { "type": "integer", "minimum": 0 } } },
         "Exception": { "type": "object", "required": ["code"], "properties": {
             "code": { "type": "string" }, "description": { "type": "string" },

@@ -75,6 +75,7 @@ pub fn parse<'a>(
         },
         sort,
         cursor,
+        count_matches: false,
         page: Page::first(limit.unwrap_or(DEFAULT_LIMIT)),
         format: Some(Format::GeoJson),
     })

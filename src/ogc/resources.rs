@@ -86,11 +86,16 @@ pub struct Bounds {
     pub last_update: Option<String>,
 }
 
-/// The SQL of [`Bounds`]: four index lookups (`longitud`, `latitud`) and a scan of
-/// `updated_at`'s index.
-pub const BOUNDS_SQL: &str = "SELECT min(longitud) AS west, min(latitud) AS south, \
-    max(longitud) AS east, max(latitud) AS north, min(updated_at) AS first_update, \
-    max(updated_at) AS last_update FROM segmentos";
+/// The SQL of [`Bounds`]: six index lookups, one per end of each column. Each `min()` or
+/// `max()` in a SELECT of its own: SQLite reads several of them in one SELECT by scanning
+/// the table (1,000,000 rows read at 1,000,000 segments).
+pub const BOUNDS_SQL: &str = "SELECT \
+    (SELECT min(longitud) FROM segmentos) AS west, \
+    (SELECT min(latitud) FROM segmentos) AS south, \
+    (SELECT max(longitud) FROM segmentos) AS east, \
+    (SELECT max(latitud) FROM segmentos) AS north, \
+    (SELECT min(updated_at) FROM segmentos) AS first_update, \
+    (SELECT max(updated_at) FROM segmentos) AS last_update";
 
 /// The collection, as `GET /collections/segmentos` sends it and `GET /collections` lists it.
 #[derive(Debug, Serialize)]

@@ -25,6 +25,7 @@ use crate::router::ROUTES;
 use crate::segments::bulk::{FeatureCollectionInput, MAX_ITEMS};
 use crate::segments::geojson::{Feature, FeatureCollection};
 use crate::segments::list::item::ListItem;
+use crate::segments::list::page::Page;
 use crate::segments::model::{Segment, SegmentPatch, SegmentPayload};
 use crate::validation::FieldError;
 
@@ -144,6 +145,7 @@ fn refine(document: &mut serde_json::Value) {
                         schema["maximum"] = json!(crate::validation::input::MAX_SAFE_INTEGER);
                     }
                     "near" => schema["prefixItems"] = json!([longitude, latitude]),
+                    "skip" => schema["maximum"] = json!(Page::MAX_WINDOW),
                     "bbox" => {
                         schema["prefixItems"] = json!([longitude, latitude, longitude, latitude])
                     }

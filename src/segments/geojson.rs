@@ -19,9 +19,11 @@ pub struct FeatureCollection<'a> {
     #[serde(rename = "type")]
     kind: FeatureCollectionType,
     features: Vec<Feature<'a>>,
-    /// How many segments match the filters, over all pages (as `X-Total-Count`).
-    #[serde(rename = "numberMatched")]
-    number_matched: u64,
+    /// How many segments match the filters, over all pages (as `X-Total-Count`): absent
+    /// for a filtered list that was not asked to count (`Prefer: count=exact`).
+    #[serde(rename = "numberMatched", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, schema(value_type = u64, required = false))]
+    number_matched: Option<u64>,
     /// How many features this page holds.
     #[serde(rename = "numberReturned")]
     number_returned: usize,
@@ -36,7 +38,7 @@ pub struct FeatureCollection<'a> {
 impl<'a> FeatureCollection<'a> {
     pub fn new(
         rows: &'a [ListItem],
-        number_matched: u64,
+        number_matched: Option<u64>,
         self_href: String,
         next_href: Option<String>,
     ) -> Self {

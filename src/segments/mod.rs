@@ -2,6 +2,7 @@
 //! imports and exports, the list and its query, the handlers and the SQL.
 
 pub mod bulk;
+pub mod count;
 pub mod create;
 pub mod fields;
 pub mod geo;

@@ -4,7 +4,8 @@
 //! statement that writes, and bumps `version` there too: there is no read-then-write race.
 //! Every write also numbers what it wrote in the change sequence ([`NEXT_SEQ`]), in the
 //! same statement, and a delete leaves a tombstone in the same batch: the changes feed
-//! (`changes/`) cannot miss a write, whichever route made it.
+//! (`changes/`) cannot miss a write, whichever route made it. Inserts and deletes fold
+//! themselves into the segment count ([`count`]) in their batch, too.
 
 use std::fmt::Write;
 use std::sync::LazyLock;
@@ -12,6 +13,7 @@ use std::sync::LazyLock;
 use serde::de::IgnoredAny;
 use serde::Deserialize;
 
+use super::count;
 use super::fields::{client_fields, CLIENT_COLUMNS, COLUMNS};
 use super::model::{ColumnValue, NewSegment, Segment, SegmentId, SegmentPatch};
 use crate::db::{rows_of, Database, Param, Retry, Statement};
@@ -70,6 +72,7 @@ pub async fn insert(
         .map(|chunk| insert_statement(chunk, fence))
         .collect();
     let inserts = statements.len();
+    statements.push(count::fold());
     statements.extend(fence.map(|fence| fence.record_created(segments.len())));
     // A fenced write is safe to repeat: once it has committed, the fence stops a repeat.
     let retry = if fence.is_some() {
@@ -137,7 +140,7 @@ pub async fn update(
 ) -> Result<ConditionalWrite<Segment>, ApiError> {
     match update_statement(id, patch, conditions) {
         Some(statement) => {
-            let (row, version) = write_then_version(db, [statement], id).await?;
+            let (row, version) = write_then_version(db, [statement], 0, id).await?;
             Ok(written(row, version))
         }
         None => Ok(match find(db, id).await? {
@@ -157,19 +160,24 @@ pub async fn delete(
     conditions: &WriteConditions,
 ) -> Result<ConditionalWrite<()>, ApiError> {
     let writes = delete_statements(id, conditions);
-    let (row, version) = write_then_version::<IgnoredAny, 2>(db, writes, id).await?;
+    let (row, version) = write_then_version::<IgnoredAny, 3>(db, writes, DELETED, id).await?;
     Ok(written(row.map(drop), version))
 }
 
+/// Which of [`delete_statements`] returns the deleted row.
+const DELETED: usize = 1;
+
 /// A delete: the segment's tombstone, written first and on the same conditions as the
-/// delete that follows it, so that there is one exactly when the segment goes.
+/// delete that follows it, so that there is one exactly when the segment goes; then the
+/// count's fold, which finds the tombstone.
 pub(crate) fn delete_statements<'a>(
     id: SegmentId,
     conditions: &WriteConditions,
-) -> [Statement<'a>; 2] {
+) -> [Statement<'a>; 3] {
     [
         tombstone_statement(id, conditions),
         delete_statement(id, conditions),
+        count::fold(),
     ]
 }
 
@@ -195,12 +203,13 @@ fn delete_statement<'a>(id: SegmentId, conditions: &WriteConditions) -> Statemen
     statement
 }
 
-/// Runs a conditional write (its statements, the last of which returns what it wrote)
-/// and, in the same batch, reads the version the segment has afterwards: no row written
-/// and a version means the conditions refused the write.
+/// Runs a conditional write (its statements, of which the one at `returning` returns
+/// what it wrote) and, in the same batch, reads the version the segment has afterwards:
+/// no row written and a version means the conditions refused the write.
 async fn write_then_version<T: serde::de::DeserializeOwned, const N: usize>(
     db: &Database,
     writes: [Statement<'_>; N],
+    returning: usize,
     id: SegmentId,
 ) -> Result<(Option<T>, Option<i64>), ApiError> {
     #[derive(Deserialize)]
@@ -213,7 +222,7 @@ async fn write_then_version<T: serde::de::DeserializeOwned, const N: usize>(
         vec![Param::Integer(id.get())],
     ));
     let results = db.batch(&statements, Retry::Never).await?;
-    let row = rows_of::<T>(&results[N - 1])?.into_iter().next();
+    let row = rows_of::<T>(&results[returning])?.into_iter().next();
     let current = rows_of::<Current>(&results[N])?.into_iter().next();
     Ok((row, current.map(|current| current.version)))
 }

@@ -9,10 +9,27 @@ use crate::db::{Param, Statement};
 /// An in-memory SQLite database with every migration of `migrations/` applied: the same
 /// schema and indexes D1 gets.
 pub fn database() -> Connection {
+    database_before("9999")
+}
+
+/// An in-memory SQLite database with the migrations numbered below `number` ("0007")
+/// applied: a database as a deployed version left it.
+pub fn database_before(number: &str) -> Connection {
     let connection = Connection::open_in_memory().unwrap();
+    migrate(&connection, |name| name < number);
+    connection
+}
+
+/// Applies the migrations numbered `number` and above, as the next deploy would.
+pub fn migrate_from(connection: &Connection, number: &str) {
+    migrate(connection, |name| name >= number);
+}
+
+fn migrate(connection: &Connection, wanted: impl Fn(&str) -> bool) {
     let mut files: Vec<_> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
         .unwrap()
         .map(|entry| entry.unwrap().path())
+        .filter(|path| wanted(&path.file_name().unwrap().to_string_lossy()))
         .collect();
     files.sort();
     for file in files {
@@ -20,7 +37,20 @@ pub fn database() -> Connection {
             .execute_batch(&std::fs::read_to_string(file).unwrap())
             .unwrap();
     }
-    connection
+}
+
+/// The details of `EXPLAIN QUERY PLAN` for a statement, one per step.
+pub fn plan(db: &Connection, statement: &Statement<'_>) -> Vec<String> {
+    let mut prepared = db
+        .prepare(&format!("EXPLAIN QUERY PLAN {}", statement.text))
+        .unwrap();
+    prepared
+        .query_map(params_from_iter(values(&statement.params)), |row| {
+            row.get(3)
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
 }
 
 /// The values of `params`, as rusqlite binds them.

@@ -23,9 +23,10 @@ function templateRegExp(template) {
 
 /**
  * Headers documented as sent only sometimes: `link` when more segments follow,
- * `idempotent-replayed` on a replay, `x-d1-bookmark` when the request reached D1 or sent one.
+ * `idempotent-replayed` on a replay, `x-d1-bookmark` when the request reached D1 or sent one,
+ * `x-total-count` when the list is unfiltered or asked to count (`preference-applied`).
  */
-const CONDITIONAL_HEADERS = new Set(['link', 'idempotent-replayed', 'x-d1-bookmark']);
+const CONDITIONAL_HEADERS = new Set(['link', 'idempotent-replayed', 'x-d1-bookmark', 'x-total-count', 'preference-applied']);
 
 export class Contract {
   /** The operations and statuses checked so far, as `GET /path 200`. */

@@ -6,7 +6,7 @@ use crate::db::rows_of;
 use crate::http::conditional::WriteConditions;
 use crate::segments::model::{SegmentId, SegmentPayload};
 use crate::segments::store::{delete_statements, insert_statement, update_statement};
-use crate::testing::sqlite::{database, execute, rows_json, values};
+use crate::testing::sqlite::{database, execute, plan, rows_json};
 use crate::validation::input::parse_json;
 
 fn pairs<'a>(
@@ -175,17 +175,7 @@ fn each_read_of_a_page_goes_through_its_index() {
         (live, "segmentos_by_seq"),
         (tombstones, "INTEGER PRIMARY KEY"),
     ] {
-        let plan: Vec<String> = {
-            let mut prepared = db
-                .prepare(&format!("EXPLAIN QUERY PLAN {}", statement.text))
-                .unwrap();
-            let params = rusqlite::params_from_iter(values(&statement.params));
-            let rows = prepared
-                .query_map(params, |row| row.get::<_, String>(3))
-                .unwrap();
-            rows.map(Result::unwrap).collect()
-        };
-        let plan = plan.join("; ");
+        let plan = plan(&db, &statement).join("; ");
         assert!(plan.contains(index), "{plan}");
         assert!(!plan.contains("TEMP B-TREE"), "{plan}");
     }

@@ -29,7 +29,8 @@ fn state(db: &Connection) -> (i64, Vec<i64>) {
 }
 
 fn purge_now(db: &Connection, cutoff: &str) -> usize {
-    let [raise, purge] = statements(cutoff);
+    let [fold, raise, purge] = statements(cutoff);
+    execute(db, &fold);
     execute(db, &raise);
     execute(db, &purge)
 }

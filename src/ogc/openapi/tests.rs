@@ -48,11 +48,14 @@ fn the_items_declare_exactly_the_parameters_the_query_reads() {
                 .rsplit('/')
                 .next()
                 .unwrap();
-            document["components"]["parameters"][name]["name"]
-                .as_str()
-                .unwrap()
-                .to_owned()
+            let parameter = &document["components"]["parameters"][name];
+            (
+                parameter["in"].as_str().unwrap(),
+                parameter["name"].as_str().unwrap(),
+            )
         })
+        .filter(|(place, _)| *place == "query")
+        .map(|(_, name)| name.to_owned())
         .collect();
     assert_eq!(declared, PARAMETERS);
 }

@@ -182,12 +182,72 @@ fn a_v1_feature_and_page_carry_neither_links_nor_a_time_stamp() {
     let rows = [row.clone()];
 
     let feature = to_value(Feature::new(&row)).unwrap();
-    let page = to_value(FeatureCollection::new(&rows, 1, "https://x/".into(), None)).unwrap();
-    let stamped =
-        to_value(FeatureCollection::new(&rows, 1, "https://x/".into(), None).stamped("t".into()))
-            .unwrap();
+    let page = to_value(FeatureCollection::new(
+        &rows,
+        Some(1),
+        "https://x/".into(),
+        None,
+    ))
+    .unwrap();
+    let stamped = to_value(
+        FeatureCollection::new(&rows, Some(1), "https://x/".into(), None).stamped("t".into()),
+    )
+    .unwrap();
 
     assert!(feature.get("links").is_none());
     assert!(page.get("timeStamp").is_none());
     assert_eq!(stamped["timeStamp"], "t");
+}
+
+fn bounds_of(db: &rusqlite::Connection) -> Bounds {
+    let rows =
+        crate::testing::sqlite::rows_json(db, &crate::db::Statement::new(BOUNDS_SQL, Vec::new()));
+    crate::db::rows_of::<Bounds>(&rows).unwrap().remove(0)
+}
+
+#[test]
+fn the_bounds_are_the_lowest_and_highest_of_each_column_or_none_without_segments() {
+    let db = crate::testing::sqlite::database();
+    assert_eq!(bounds_of(&db), Bounds::default());
+
+    for (lon, lat, updated_at) in [
+        (-64.1, -31.4, "2026-02-01T00:00:00.000Z"),
+        (-58.4, -34.6, "2025-01-01T00:00:00.000Z"),
+        (-68.8, -32.9, "2026-11-30T00:00:00.000Z"),
+    ] {
+        db.execute(
+            "INSERT INTO segmentos (nombre, longitud, latitud, updated_at) VALUES ('r', ?1, ?2, ?3)",
+            (lon, lat, updated_at),
+        )
+        .unwrap();
+    }
+
+    assert_eq!(
+        bounds_of(&db),
+        Bounds {
+            west: Some(-68.8),
+            south: Some(-34.6),
+            east: Some(-58.4),
+            north: Some(-31.4),
+            first_update: Some("2025-01-01T00:00:00.000Z".into()),
+            last_update: Some("2026-11-30T00:00:00.000Z".into()),
+        }
+    );
+}
+
+#[test]
+fn the_bounds_are_six_index_lookups_and_never_a_scan_of_the_table() {
+    let db = crate::testing::sqlite::database();
+    let steps =
+        crate::testing::sqlite::plan(&db, &crate::db::Statement::new(BOUNDS_SQL, Vec::new()));
+
+    let lookups: Vec<_> = steps
+        .iter()
+        .filter(|step| step.starts_with("SEARCH segmentos USING COVERING INDEX"))
+        .collect();
+    assert_eq!(lookups.len(), 6, "{steps:?}");
+    assert!(
+        !steps.iter().any(|step| step.starts_with("SCAN segmentos")),
+        "{steps:?}"
+    );
 }

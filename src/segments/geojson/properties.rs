@@ -40,7 +40,7 @@ proptest! {
     #[test]
     fn a_geojson_export_imports_back_as_the_same_segments(rows in vec(row(), 1..8)) {
         let listed: Vec<ListItem> = rows.iter().map(|(row, _)| row.clone()).collect();
-        let export = FeatureCollection::new(&listed, 99, "https://api/x".into(), None);
+        let export = FeatureCollection::new(&listed, Some(99), "https://api/x".into(), None);
         let body = serde_json::to_vec(&export).expect("GeoJSON serializes");
 
         let segments = bulk::from_geojson(&body).map_err(|errors| TestCaseError::fail(format!("{errors:?}")))?;

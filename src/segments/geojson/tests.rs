@@ -27,7 +27,7 @@ fn a_collection_counts_its_features_and_links_the_next_page() {
 
     let value = serde_json::to_value(FeatureCollection::new(
         &rows,
-        10,
+        Some(10),
         "https://api/x".into(),
         Some("https://api/x?cursor=c".into()),
     ))
@@ -53,8 +53,13 @@ fn a_collection_counts_its_features_and_links_the_next_page() {
 
 #[test]
 fn the_last_page_has_no_next_link() {
-    let value =
-        serde_json::to_value(FeatureCollection::new(&[], 0, "https://api/x".into(), None)).unwrap();
+    let value = serde_json::to_value(FeatureCollection::new(
+        &[],
+        Some(0),
+        "https://api/x".into(),
+        None,
+    ))
+    .unwrap();
 
     assert_eq!(value["links"].as_array().unwrap().len(), 1);
     assert_eq!(value["features"], json!([]));

@@ -9,15 +9,17 @@ use crate::db::Database;
 use crate::error::ApiError;
 use crate::http::conditional::list_etag;
 use crate::http::negotiation::Format;
-use crate::http::{self, bytes_response, conditional_get, Incoming};
+use crate::http::{self, bytes_response, conditional_get, prefer, Incoming};
 use crate::segments::geojson::FeatureCollection;
 
 /// List segments.
 ///
 /// Filtered, ordered and paged. Newest first unless `sort` (or `near`) says otherwise.
-/// `X-Total-Count` counts every match; when more follow, `Link: <...>; rel="next"` is the
-/// same query with a keyset `cursor`, which stays correct while segments are added or
-/// removed. A JSON array, or a GeoJSON FeatureCollection with `Accept:
+/// When more follow, `Link: <...>; rel="next"` is the same query with a keyset `cursor`,
+/// which stays correct while segments are added or removed and costs the same on every
+/// page. `X-Total-Count` is the number of segments; a filtered list gives the number of
+/// its matches only when asked (`Prefer: count=exact`, or `limit=0`), as counting reads
+/// every match. A JSON array, or a GeoJSON FeatureCollection with `Accept:
 /// application/geo+json` or `?format=geojson`.
 #[cfg_attr(test, utoipa::path(
     get,
@@ -26,13 +28,15 @@ use crate::segments::geojson::FeatureCollection;
     params(
         crate::segments::list::params::ListParams,
         ("if-none-match" = Option<String>, Header, description = "Entity tags the client holds: `304` when the page is unchanged"),
+        ("prefer" = Option<String>, Header, description = "`count=exact` (RFC 7240): a filtered list also counts its matches, in `X-Total-Count` and `numberMatched`. That reads every match, as D1 bills it: at 1,000,000 segments, up to the whole table. An unfiltered list is always counted, from a kept count"),
     ),
     responses(
         (status = 200, description = "A page of segments: a JSON array, or (`Accept: application/geo+json`, `?format=geojson`) a GeoJSON FeatureCollection",
             headers(
-                ("x-total-count" = u64, description = "How many segments match the filters, over all pages"),
+                ("x-total-count" = u64, description = "How many segments match, over all pages: always for an unfiltered list; for a filtered one only with `Prefer: count=exact` or `limit=0`"),
+                ("preference-applied" = String, description = "`count=exact` when the request asked for it"),
                 ("link" = String, description = "`<url>; rel=\"next\"` when more segments follow: the same query with a `cursor`"),
-                ("vary" = String, description = "`accept`: the representation depends on it"),
+                ("vary" = String, description = "`accept, prefer`: the representation depends on them"),
                 ("etag" = String, description = "Weak entity tag of this page (its body, total and next link)"),
             ),
             content(
@@ -44,13 +48,15 @@ use crate::segments::geojson::FeatureCollection;
                 ("etag" = String, description = "The page's entity tag"),
                 ("vary" = String, description = "`accept`"),
             )),
-        (status = 422, description = "A parameter is invalid; every problem listed, each naming its parameter", body = crate::error::ValidationErrors),
+        (status = 422, description = "A parameter is invalid (also `skip + limit` above 10,000: page further with the `cursor`); every problem listed, each naming its parameter", body = crate::error::ValidationErrors),
         (status = 500, description = "Internal error (the log has the cause)", body = crate::error::ErrorMessage),
     )
 ))]
 pub async fn list(req: &Incoming, db: &Database) -> Result<Response, ApiError> {
     let url = req.url();
-    let query = ListParams::from_query(http::query_pairs(url)).parse()?;
+    let mut query = ListParams::from_query(http::query_pairs(url)).parse()?;
+    let exact = asks_exact_count(req)?;
+    query.count_matches |= exact;
     let page = sql::list(db, &query).await?;
     let next = match page.rows.last() {
         Some(last) if page.more => Some(next_page(url, &Cursor::after(last, &query.sort))),
@@ -70,8 +76,13 @@ pub async fn list(req: &Incoming, db: &Database) -> Result<Response, ApiError> {
     let etag = list_etag(&body, page.total, next.as_deref());
     let mut response = bytes_response(200, body, format.media_type())?;
     let headers = response.headers_mut();
-    headers.set("x-total-count", &page.total.to_string())?;
-    headers.set("vary", "accept")?;
+    if let Some(total) = page.total {
+        headers.set("x-total-count", &total.to_string())?;
+    }
+    if exact {
+        headers.set("preference-applied", EXACT_COUNT)?;
+    }
+    headers.set("vary", "accept, prefer")?;
     if let Some(next) = next {
         headers.set("link", &format!("<{next}>; rel=\"next\""))?;
     }
@@ -80,6 +91,15 @@ pub async fn list(req: &Incoming, db: &Database) -> Result<Response, ApiError> {
         &etag,
         http::header(req, "if-none-match")?.as_deref(),
     )?)
+}
+
+/// The preference that asks a filtered list to count its matches.
+const EXACT_COUNT: &str = "count=exact";
+
+/// Whether the request asks for [`EXACT_COUNT`] (`Prefer`, RFC 7240).
+pub fn asks_exact_count(req: &Incoming) -> Result<bool, ApiError> {
+    let prefer = http::header(req, "prefer")?;
+    Ok(prefer::asks(prefer.as_deref(), "count", "exact"))
 }
 
 /// This list's URL with its position replaced by `cursor`: the same filters, order,

@@ -1,6 +1,6 @@
 //! `skip` / `limit` paging of the segment list.
 
-use crate::validation::field_error::FieldError;
+use crate::validation::field_error::{ErrorKind, FieldError};
 use crate::validation::input::{integer_in_range, MAX_SAFE_INTEGER};
 
 /// One page of a listing. `limit` 0 is allowed: it returns no rows but still the
@@ -14,6 +14,11 @@ pub struct Page {
 impl Page {
     pub const DEFAULT_LIMIT: i64 = 100;
     pub const MAX_LIMIT: i64 = 1000;
+    /// The furthest row offset paging reaches, `skip + limit`: every skipped row is read
+    /// (and billed), so a page at offset 900,000 read 900,100 rows. Elasticsearch's
+    /// `max_result_window` has the same bound for the same reason; a `cursor` costs a page
+    /// wherever it points.
+    pub const MAX_WINDOW: i64 = 10_000;
 
     /// Reads the raw `skip` and `limit` parameters; each bad one adds its problem to
     /// `errors` (both are reported when both are bad).
@@ -25,10 +30,14 @@ impl Page {
                 default
             })
         };
-        Self {
+        let page = Self {
             skip: read("skip", skip, 0, MAX_SAFE_INTEGER),
             limit: read("limit", limit, Self::DEFAULT_LIMIT, Self::MAX_LIMIT),
+        };
+        if page.skip + page.limit > Self::MAX_WINDOW {
+            errors.push(FieldError::query("skip", beyond_the_window(page.limit)));
         }
+        page
     }
 
     /// The first `limit` rows (after the cursor, if any).
@@ -43,6 +52,16 @@ impl Page {
     pub fn limit(&self) -> i64 {
         self.limit
     }
+}
+
+/// What a `skip` past [`Page::MAX_WINDOW`] is told: how far it may go, and the cursor.
+fn beyond_the_window(limit: i64) -> ErrorKind {
+    ErrorKind::value_error(format!(
+        "skip + limit must be at most {} (skip at most {} with limit {limit}): each skipped \
+         segment is read; page further with the cursor of the Link rel=\"next\" header",
+        Page::MAX_WINDOW,
+        Page::MAX_WINDOW - limit
+    ))
 }
 
 #[cfg(test)]

@@ -65,10 +65,13 @@ pub struct ListParams {
     radius_m: Option<String>,
     /// Opaque position from the `rel="next"` link of a previous page of the same order.
     cursor: Option<String>,
-    /// Rows to skip (offset paging, kept for existing clients; `cursor` scales better).
-    #[cfg_attr(test, param(value_type = Option<u64>, minimum = 0, maximum = 9007199254740991_u64))]
+    /// Rows to skip (offset paging, kept for existing clients): `skip + limit` at most
+    /// 10,000, as each skipped row is read. Further on, follow the `cursor` of the
+    /// `rel="next"` link, which costs the same on every page.
+    #[cfg_attr(test, param(value_type = Option<u64>, minimum = 0))]
     skip: Option<String>,
-    /// Page size, 0 to 1000 (default 100). 0 returns only the count.
+    /// Page size, 0 to 1000 (default 100). 0 returns no segments, only `X-Total-Count`:
+    /// for a filtered list, that counts every match (as `Prefer: count=exact`).
     #[cfg_attr(test, param(value_type = Option<u16>, minimum = 0, maximum = 1000))]
     limit: Option<String>,
     /// `json` (default) or `geojson`; overrides the `Accept` header.
@@ -150,6 +153,7 @@ impl ListParams {
             },
             sort: sort.unwrap_or_default(),
             cursor,
+            count_matches: page.limit() == 0,
             page,
             format,
         })
@@ -188,6 +192,10 @@ pub struct ListQuery {
     pub sort: Sort,
     /// Where the previous page ended; the page starts after it.
     pub cursor: Option<Cursor>,
+    /// Whether a filtered list counts its matches, which reads every one of them: asked
+    /// for with `limit=0` or `Prefer: count=exact`. (An unfiltered list's total is kept,
+    /// and always given.)
+    pub count_matches: bool,
     pub page: Page,
     /// The format asked for with `?format=`; `None` leaves it to `Accept`.
     pub format: Option<Format>,

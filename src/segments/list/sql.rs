@@ -1,7 +1,7 @@
 //! The SQL of the segment list, built from a [`ListQuery`]. Column names come only from
 //! fixed lists; every value travels as a `?N` parameter.
 //!
-//! Both statements select from the same filtered set:
+//! The page, and the count when it is asked for, select from the same filtered set:
 //!
 //! ```sql
 //! SELECT COUNT(*) AS total FROM (<matches>) [WHERE <within radius>]
@@ -11,7 +11,8 @@
 //!
 //! where `<matches>` selects the columns (and `distance_m` for `near`) of the rows the
 //! filters keep. SQLite flattens the subquery, so the filters and the order reach the
-//! table's indexes.
+//! table's indexes. A count reads every match (D1 bills each), so a filtered list counts
+//! only when asked to; an unfiltered one reads the kept count (`segments::count`).
 
 use std::fmt::Write;
 
@@ -23,6 +24,7 @@ use super::params::{Filter, ListQuery};
 use super::sort::Sort;
 use crate::db::{rows_of, Database, Param, Retry, Statement};
 use crate::error::ApiError;
+use crate::segments::count;
 use crate::segments::fields::COLUMNS;
 use crate::segments::geo::{GeoBox, Near, EARTH_RADIUS_M};
 use crate::segments::model::Segment;
@@ -30,25 +32,28 @@ use crate::segments::model::Segment;
 /// One page of a list.
 #[derive(Debug)]
 pub struct ListPage {
-    /// How many segments match the filters, over all pages.
-    pub total: u64,
+    /// How many segments match the filters, over all pages, when it was counted.
+    pub total: Option<u64>,
     pub rows: Vec<ListItem>,
     /// Whether rows follow this page.
     pub more: bool,
 }
 
-/// Counts the matches and reads one page of them, in one batch (one snapshot).
+/// Reads one page of the matches and, when it is cheap or asked for, counts them: in one
+/// batch (one snapshot).
 pub async fn list(db: &Database, query: &ListQuery) -> Result<ListPage, ApiError> {
-    let statements = [count_statement(&query.filter), page_statement(query)];
+    let mut statements = vec![page_statement(query)];
+    statements.extend(total_statement(query));
     let results = db.batch(&statements, Retry::Transient).await?;
     #[derive(serde::Deserialize)]
     struct Total {
         total: u64,
     }
-    let total = rows_of::<Total>(&results[0])?
-        .first()
-        .map_or(0, |count| count.total);
-    let mut rows: Vec<ListItem> = rows_of::<SegmentRow>(&results[1])?
+    let total = match results.get(1) {
+        Some(counted) => Some(rows_of::<Total>(counted)?.first().map_or(0, |c| c.total)),
+        None => None,
+    };
+    let mut rows: Vec<ListItem> = rows_of::<SegmentRow>(&results[0])?
         .into_iter()
         .map(ListItem::from)
         .collect();
@@ -113,6 +118,18 @@ fn where_clause(conditions: &[String]) -> String {
         String::new()
     } else {
         format!(" WHERE {}", conditions.join(" AND "))
+    }
+}
+
+/// How the total is read: from the kept count for the whole table, by counting the
+/// matches when the query asks for it, or not at all.
+fn total_statement(query: &ListQuery) -> Option<Statement<'_>> {
+    if query.filter == Filter::default() {
+        Some(Statement::new(count::TOTAL, Vec::new()))
+    } else if query.count_matches {
+        Some(count_statement(&query.filter))
+    } else {
+        None
     }
 }
 
@@ -287,3 +304,6 @@ fn param_of(value: &Value) -> Param<'_> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod plans;

@@ -244,9 +244,11 @@ fn sequence(db: &Connection) -> (Numbered, Tombstones) {
 }
 
 fn delete_now(db: &Connection, id: SegmentId, conditions: &WriteConditions) -> usize {
-    let [tombstone, delete] = delete_statements(id, conditions);
+    let [tombstone, delete, fold] = delete_statements(id, conditions);
     execute(db, &tombstone);
-    execute(db, &delete)
+    let deleted = execute(db, &delete);
+    execute(db, &fold);
+    deleted
 }
 
 #[test]

@@ -70,3 +70,40 @@ fn bad_skip_and_limit_are_both_reported() {
     let codes: Vec<_> = errors.iter().map(|error| error.kind().code()).collect();
     assert_eq!(codes, ["int_parsing", "greater_than_equal"]);
 }
+
+#[test]
+fn offset_paging_reaches_ten_thousand_rows_and_no_further() {
+    assert_eq!(page(&[("skip", "9900")]).unwrap().skip(), 9900);
+    assert_eq!(
+        page(&[("skip", "9000"), ("limit", "1000")]).unwrap().skip(),
+        9000
+    );
+    assert_eq!(
+        page(&[("skip", "10000"), ("limit", "0")]).unwrap().skip(),
+        10000
+    );
+
+    for query in [
+        &[("skip", "9901")][..],
+        &[("skip", "9001"), ("limit", "1000")],
+        &[("skip", "900000")],
+        &[("skip", "9007199254740991"), ("limit", "1000")],
+    ] {
+        let errors = page(query).unwrap_err();
+        assert_eq!(errors.len(), 1, "{query:?}");
+        assert_eq!(errors[0].kind().code(), "value_error", "{query:?}");
+    }
+}
+
+#[test]
+fn a_skip_past_the_window_is_told_how_far_it_may_go_and_to_follow_the_cursor() {
+    let errors = page(&[("skip", "20000"), ("limit", "50")]).unwrap_err();
+
+    let message = errors[0].kind().message();
+    assert!(message.contains("at most 10000"), "{message}");
+    assert!(
+        message.contains("skip at most 9950 with limit 50"),
+        "{message}"
+    );
+    assert!(message.contains("cursor"), "{message}");
+}

@@ -5,7 +5,7 @@ use rusqlite::{params_from_iter, Connection};
 use super::*;
 use crate::segments::geo::Point;
 use crate::segments::list::params::ListParams;
-use crate::testing::sqlite::{database, values};
+use crate::testing::sqlite::{database, plan as plan_of_statement, values};
 
 fn insert(db: &Connection, nombre: &str, lon: f64, lat: f64, created_at: &str) {
     db.execute(
@@ -65,7 +65,7 @@ fn count(db: &Connection, pairs: &[(&str, &str)]) -> i64 {
 
 /// The details of `EXPLAIN QUERY PLAN` for the page statement.
 fn plan(db: &Connection, pairs: &[(&str, &str)]) -> Vec<String> {
-    plan_of(db, &page_statement(&query(pairs)))
+    plan_of_statement(db, &page_statement(&query(pairs)))
 }
 
 /// Four segments: three in Córdoba (ids 1-3), one in Madrid (id 4).
@@ -311,20 +311,6 @@ fn listed_by_id(db: &Connection, id: i64) -> ListItem {
     .unwrap()
 }
 
-/// `EXPLAIN QUERY PLAN` details of a statement.
-fn plan_of(db: &Connection, statement: &Statement<'_>) -> Vec<String> {
-    let mut prepared = db
-        .prepare(&format!("EXPLAIN QUERY PLAN {}", statement.text))
-        .unwrap();
-    prepared
-        .query_map(params_from_iter(values(&statement.params)), |row| {
-            row.get(3)
-        })
-        .unwrap()
-        .map(Result::unwrap)
-        .collect()
-}
-
 /// Whether the rows are sought through an index (`SEARCH ... USING ... INDEX`).
 fn searches_an_index(plan: &[String]) -> bool {
     plan.iter()
@@ -395,7 +381,7 @@ fn every_filter_but_q_is_counted_through_an_index() {
     for filter in INDEXED_FILTERS.into_iter().filter(|(name, _)| *name != "q") {
         let query = query(&filter_pairs(filter));
 
-        let plan = plan_of(&db, &count_statement(&query.filter));
+        let plan = plan_of_statement(&db, &count_statement(&query.filter));
 
         println!("count {filter:?}\n  {}", plan.join("\n  "));
         assert!(searches_an_index(&plan), "{filter:?}: {plan:?}");
@@ -407,7 +393,7 @@ fn a_search_alone_is_counted_by_reading_every_row_as_documented() {
     let db = cordoba_and_madrid();
     let query = query(&[("q", "ruta")]);
 
-    assert!(!searches_an_index(&plan_of(
+    assert!(!searches_an_index(&plan_of_statement(
         &db,
         &count_statement(&query.filter)
     )));
