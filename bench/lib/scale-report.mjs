@@ -77,6 +77,35 @@ function overview(output, sizes, servers) {
   return lines;
 }
 
+/**
+ * The requests whose rows read grow with the table: RecWay's figure at the largest size
+ * against the smallest, where both answered and it rose more than tenfold, past 1,000.
+ */
+function growing(output, sizes) {
+  const [first, last] = [sizes[0], sizes.at(-1)];
+  const lines = [];
+  for (const request of output.requests) {
+    const [a, b] = [first, last].map((size) => output.results[size]?.recway?.[request.key]);
+    if (!a?.ok || !b?.ok || !a.rowsRead || !b.rowsRead) continue;
+    const [from, to] = [a.rowsRead.median, b.rowsRead.median];
+    if (to > 10 * Math.max(from, 1) && to > 1000) lines.push(`- ${request.label}: ${count(from)} at ${sizeLabel(first)}, ${count(to)} at ${sizeLabel(last)}`);
+  }
+  const head = `RecWay's requests whose rows read rose more than tenfold, past 1,000, from ${sizeLabel(first)} to ${sizeLabel(last)} segments:`;
+  return sizes.length < 2 ? [] : ['', head, '', ...(lines.length ? lines : ['- none'])];
+}
+
+/** For a list: whether its answers carried X-Total-Count, per server. */
+function totalCountNote(output, request, sizes, servers, url) {
+  if (!url?.startsWith('/api/v1/segmentos?')) return '';
+  const says = servers.map((server) => {
+    const results = sizes.map((size) => output.results[size]?.[server]?.[request.key]).filter(Boolean);
+    if (!results.length || !results.some((r) => r.ok)) return null;
+    const carried = results.filter((r) => r.ok).every((r) => r.totalCount !== null);
+    return `${NAMES[server]} ${carried ? 'yes' : results.some((r) => r.totalCount !== null) ? 'at some sizes' : 'no'}`;
+  }).filter(Boolean);
+  return says.length ? `; X-Total-Count: ${says.join(', ')}` : '';
+}
+
 function requestTable(output, request, sizes, servers) {
   const example = sizes.map((size) => servers.map((s) => output.results[size]?.[s]?.[request.key]).find(Boolean)).find(Boolean);
   const metrics = [
@@ -89,7 +118,8 @@ function requestTable(output, request, sizes, servers) {
   const lines = [
     `### ${request.label}`,
     '',
-    `\`${request.method} ${example?.url ?? request.path ?? ''}\`${request.only ? ` (${request.only.map((s) => NAMES[s]).join(', ')} only)` : ''}`,
+    `\`${request.method} ${example?.url ?? request.path ?? ''}\`${request.only ? ` (${request.only.map((s) => NAMES[s]).join(', ')} only)` : ''}` +
+      totalCountNote(output, request, sizes, servers, example?.url),
     '',
     `| Size | ${head.join(' | ')} | samples |`,
     `| ---: |${head.map(() => ' ---: |').join('')} ---: |`,
@@ -103,28 +133,41 @@ function requestTable(output, request, sizes, servers) {
   return [...lines, ''];
 }
 
+/** A statement as the table shows it: comments out, on one line, cut short. */
+function statementText(sql) {
+  const text = sql.replace(/--[^\n]*/g, ' ').replace(/\s+/g, ' ').trim().replace(/\|/g, '\\|');
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
 function migrationsSection(output, sizes, servers) {
   const { deployed, newer } = output.meta.migrations;
   const lines = [
     '## Migrations on a full table',
     '',
     `Seeded databases had ${deployed.join(', ')} (applied by \`wrangler d1 migrations apply\` before the rows went in). ` +
-      'Each newer migration ran afterwards statement by statement through the D1 binding, as a deploy runs it on a full table; ' +
-      `a statement over D1's ${D1_STATEMENT_LIMIT_MS / 1000} s limit is flagged ⚠️.`,
+      'Each newer migration ran afterwards statement by statement through the D1 binding, as a deploy runs it on a full table, ' +
+      `and was then recorded in \`d1_migrations\` as wrangler records it. Wall time per statement; one over D1's ${D1_STATEMENT_LIMIT_MS / 1000} s ` +
+      'limit is flagged ⚠️. Rows read and written by each, and D1\'s own duration, are in bench/scale.json.',
     '',
   ];
   if (!newer.length) return [...lines, `No migration newer than ${deployed.at(-1)} in \`migrations/\` at this run: nothing to time.`, ''];
-  for (const size of sizes) {
-    for (const server of servers) {
-      const statements = output.migrations[size]?.[server] ?? [];
-      lines.push(`### ${count(size)} segments, ${NAMES[server]}'s database`, '', '| Migration | Statement | wall ms | D1 ms | rows read | rows written | 30 s limit |', '| --- | --- | ---: | ---: | ---: | ---: | :---: |');
-      for (const s of statements) {
-        const sql = s.sql.replace(/\s+/g, ' ').replace(/\|/g, '\\|');
-        const over = s.wallMs > D1_STATEMENT_LIMIT_MS;
-        lines.push(`| ${s.file} | \`${sql.length > 90 ? `${sql.slice(0, 87)}...` : sql}\` | ${count(s.wallMs)} | ${fixed(s.durationMs ?? 0, 0)} | ${count(s.rowsRead ?? 0)} | ${count(s.rowsWritten ?? 0)} | ${over ? '⚠️ over' : 'within'} |`);
-      }
-      lines.push('');
-    }
+  const largest = sizes.at(-1);
+  for (const server of servers) {
+    const statements = output.migrations[sizes[0]]?.[server] ?? [];
+    lines.push(`### ${NAMES[server]}'s database`, '',
+      `| Migration | Statement | ${sizes.map((size) => `${sizeLabel(size)}, ms`).join(' | ')} | rows read / written at ${sizeLabel(largest)} |`,
+      `| --- | --- |${sizes.map(() => ' ---: |').join('')} ---: |`);
+    statements.forEach((statement, index) => {
+      const at = (size) => output.migrations[size]?.[server]?.[index];
+      const times = sizes.map((size) => {
+        const s = at(size);
+        return s ? `${count(s.wallMs)}${s.wallMs > D1_STATEMENT_LIMIT_MS ? ' ⚠️ over 30 s' : ''}` : NONE;
+      });
+      const last = at(largest);
+      const rows = last ? `${count(last.rowsRead ?? 0)} / ${count(last.rowsWritten ?? 0)}` : NONE;
+      lines.push(`| ${statement.file} | \`${statementText(statement.sql)}\` | ${times.join(' | ')} | ${rows} |`);
+    });
+    lines.push('');
   }
   return lines;
 }
@@ -184,6 +227,7 @@ export function scaleMarkdown(output) {
     '![Rows read per request against table size, log-log](scale.svg)',
     '',
     ...overview(output, sizes, servers),
+    ...growing(output, sizes),
     '',
     '## Per request',
     '',
