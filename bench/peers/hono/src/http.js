@@ -3,6 +3,7 @@
 import { HTTPException } from 'hono/http-exception';
 
 import { ApiError, Kind, fieldError } from './errors.js';
+import { metered } from './server-timing.js';
 
 /** When this isolate served its first request: what `/health` reports its uptime from. */
 let isolateStartedMs;
@@ -62,7 +63,8 @@ export function d1Session() {
     }
     const constraint = READS.has(c.req.method) ? requested ?? 'first-unconstrained' : 'first-primary';
     const session = c.env.DB.withSession(constraint);
-    c.set('db', session);
+    // Every query's D1 meta goes to the request's Server-Timing (server-timing.js).
+    c.set('db', metered(session, c.get('d1')));
     await next();
     const bookmark = session.getBookmark() ?? requested;
     if (bookmark) c.res.headers.set(BOOKMARK_HEADER, bookmark);

@@ -8,12 +8,15 @@ import { errorResponse } from './errors.js';
 import { requestLog } from './http.js';
 import { health } from './routes/health.js';
 import { COLLECTION_PATH, segmentos } from './routes/segmentos.js';
+import { serverTiming } from './server-timing.js';
 
 // Not strict: `/api/v1/segmentos/` is the same route as `/api/v1/segmentos` (the FastAPI
 // server's path), served directly, with no redirect.
 const app = new Hono({ strict: false });
 
 app.use(requestLog());
+// What D1 did for the request (round trips, rows read and written), as the reference reports it.
+app.use(serverTiming());
 // The reference's headers (OWASP's for APIs), and none of the middleware's other defaults.
 app.use(secureHeaders({
   contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
