@@ -304,7 +304,8 @@ class Server:
             url = self.link
         else:
             url = self.base + self.fill(case.path)
-        headers = {name: self.fill(value) for name, value in case.headers.items()}
+        # count=exact: the reference counts a filtered list only when asked; the peer counts every list.
+        headers = {"prefer": "count=exact", **{name: self.fill(value) for name, value in case.headers.items()}}
         if case.conditional:
             headers["if-none-match"] = self.list_etags.get(_path_of(url), '"none"')
         body = self.fill(case.body).encode() if isinstance(case.body, str) else case.body
@@ -350,7 +351,8 @@ class Server:
         if headers["etag"]:
             headers["etag"] = self._etag(headers["etag"])
         if headers["vary"]:
-            headers["vary"] = headers["vary"].lower()
+            # The peer ignores Prefer, so it does not vary on it.
+            headers["vary"] = re.sub(r",\s*prefer\b", "", headers["vary"].lower())
         if headers["link"]:
             headers["link"] = self._link(headers["link"])
         if headers["x-request-id"] and _UUID4.fullmatch(headers["x-request-id"]):

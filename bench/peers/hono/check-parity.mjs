@@ -173,7 +173,8 @@ class Server {
       if (!this.link) return { missing: 'no Link to follow' };
       path = this.link;
     }
-    const headers = Object.fromEntries(Object.entries(step.headers ?? {}).map(([k, v]) => [k, this.fill(v)]));
+    // count=exact: the reference counts a filtered list only when asked; the peer counts every list.
+    const headers = { prefer: 'count=exact', ...Object.fromEntries(Object.entries(step.headers ?? {}).map(([k, v]) => [k, this.fill(v)])) };
     const url = path.startsWith('http') ? path : `${this.base}${this.fill(path)}`;
     if (step.conditional) headers['if-none-match'] = this.listEtags.get(pathOf(url)) ?? '"none"';
     const body = typeof step.body === 'string' ? this.fill(step.body) : step.body;
@@ -219,7 +220,8 @@ class Server {
         allow: header('allow'),
         location: header('location')?.replace(/\d+$/, (id) => this.idToken(Number(id))),
         etag: this.normalizeEtag(header('etag')),
-        vary: header('vary')?.toLowerCase(),
+        // The peer ignores Prefer, so it does not vary on it.
+        vary: header('vary')?.toLowerCase().replace(/,\s*prefer\b/, ''),
         'cache-control': header('cache-control'),
         'retry-after': header('retry-after'),
         'x-total-count': header('x-total-count'),

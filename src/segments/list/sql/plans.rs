@@ -164,3 +164,22 @@ fn only_the_whole_table_is_always_counted_and_from_the_kept_count() {
         Some(count_statement(&filtered.filter))
     );
 }
+
+#[test]
+fn a_box_or_a_circle_is_sought_in_its_latitude_band_never_through_the_longitude_index() {
+    for db in both() {
+        for pairs in [
+            &[("bbox", "-65,-35,-60,-30")][..],
+            &[("bbox", "-64.3,-31.5,-64.1,-31.3")],
+            &[("bbox", "179,-20,-179,-10")],
+            &[("near", "-64.18,-31.41"), ("radius_m", "10000")],
+        ] {
+            let query = query(pairs);
+            for statement in [page_statement(&query), count_statement(&query.filter)] {
+                let steps = plan(&db, &statement).join("; ");
+
+                assert!(!steps.contains("segmentos_by_longitud"), "{pairs:?}: {steps}");
+            }
+        }
+    }
+}
