@@ -178,7 +178,10 @@ fn a_box_or_a_circle_is_sought_in_its_latitude_band_never_through_the_longitude_
             for statement in [page_statement(&query), count_statement(&query.filter)] {
                 let steps = plan(&db, &statement).join("; ");
 
-                assert!(!steps.contains("segmentos_by_longitud"), "{pairs:?}: {steps}");
+                assert!(
+                    !steps.contains("segmentos_by_longitud"),
+                    "{pairs:?}: {steps}"
+                );
             }
         }
     }
