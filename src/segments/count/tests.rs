@@ -98,9 +98,10 @@ fn a_segment_inserted_and_deleted_since_the_last_fold_is_not_subtracted_twice() 
 #[test]
 fn the_migration_counts_a_table_that_already_holds_segments_and_tombstones() {
     let db = database_before("0007");
-    insert_before_the_count(&db, 6);
-    delete_before_the_count(&db, 2);
-    delete_before_the_count(&db, 6);
+    // The version before 0007 writes as the previous one does: it has no count to fold into.
+    insert(&db, 6, Version::Previous);
+    delete(&db, 2, Version::Previous);
+    delete(&db, 6, Version::Previous);
 
     migrate_from(&db, "0007");
 
@@ -108,21 +109,6 @@ fn the_migration_counts_a_table_that_already_holds_segments_and_tombstones() {
     insert(&db, 1, Version::Current);
     delete(&db, 3, Version::Current);
     assert_eq!((total(&db), counted(&db)), (4, 4));
-}
-
-/// The writes of the version before migration 0007, which had no count to fold into.
-fn insert_before_the_count(db: &Connection, count: usize) {
-    let segments: Vec<_> = (0..count)
-        .map(|i| new_segment(&format!("Ruta {i}")))
-        .collect();
-    execute(db, &insert_statement(&segments, None));
-}
-
-fn delete_before_the_count(db: &Connection, id: i64) {
-    let id = SegmentId::parse(&id.to_string()).unwrap();
-    let [tombstone, delete, _] = delete_statements(id, &WriteConditions::default());
-    execute(db, &tombstone);
-    execute(db, &delete);
 }
 
 #[test]
