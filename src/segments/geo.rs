@@ -3,6 +3,8 @@
 
 use crate::validation::field_error::ErrorKind;
 
+pub mod band;
+
 /// Sine, cosine and arcsine. In the worker, JavaScript's `Math`, which the runtime has
 /// anyway: Rust's own would add libm's argument reduction and kernels (about 7 KB) to the
 /// module for the three calls of a `near` box, whose margin dwarfs any last-bit
@@ -134,6 +136,14 @@ impl Near {
 
     pub fn radius_m(&self) -> f64 {
         self.radius_m
+    }
+
+    /// The circle around the same centre with a radius of at most `radius_m`.
+    pub fn narrowed_to(&self, radius_m: f64) -> Self {
+        Self {
+            center: self.center,
+            radius_m: radius_m.min(self.radius_m),
+        }
     }
 
     /// The smallest longitude/latitude box holding the whole circle, so that an index on

@@ -53,6 +53,21 @@ pub fn plan(db: &Connection, statement: &Statement<'_>) -> Vec<String> {
         .collect()
 }
 
+/// The steps of `EXPLAIN QUERY PLAN` as `(id, parent, detail)`: the tree, for a statement
+/// of several selects.
+pub fn plan_tree(db: &Connection, statement: &Statement<'_>) -> Vec<(i64, i64, String)> {
+    let mut prepared = db
+        .prepare(&format!("EXPLAIN QUERY PLAN {}", statement.text))
+        .unwrap();
+    prepared
+        .query_map(params_from_iter(values(&statement.params)), |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(3)?))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
 /// The values of `params`, as rusqlite binds them.
 pub fn values(params: &[Param<'_>]) -> Vec<Sql> {
     params

@@ -1,7 +1,8 @@
 //! The SQL of the segment list, built from a [`ListQuery`]. Column names come only from
-//! fixed lists; every value travels as a `?N` parameter.
+//! fixed lists; user values travel as `?N` parameters (numbers derived from them, such as
+//! a box's bands, are written into the text).
 //!
-//! The page, and the count when it is asked for, select from the same filtered set:
+//! The page, and the count when it is asked for, select from the rows the filters keep:
 //!
 //! ```sql
 //! SELECT COUNT(*) AS total FROM (<matches>) [WHERE <within radius>]
@@ -11,8 +12,10 @@
 //!
 //! where `<matches>` selects the columns (and `distance_m` for `near`) of the rows the
 //! filters keep. SQLite flattens the subquery, so the filters and the order reach the
-//! table's indexes. A count reads every match (D1 bills each), so a filtered list counts
-//! only when asked to; an unfiltered one reads the kept count (`segments::count`).
+//! table's indexes. A box or a circle is read through the band index or in the list's
+//! order, as its sample decides, and nearest first through growing circles (`spatial`).
+//! A count reads every match (D1 bills each), so a filtered list counts only when asked
+//! to; an unfiltered one reads the kept count (`segments::count`).
 
 use std::fmt::Write;
 
@@ -21,12 +24,12 @@ use serde_json::Value;
 use super::cursor::Cursor;
 use super::item::ListItem;
 use super::params::{Filter, ListQuery};
-use super::sort::Sort;
+use super::sort::{Sort, SortField, SortKey};
 use crate::db::{rows_of, Database, Param, Retry, Statement};
 use crate::error::ApiError;
 use crate::segments::count;
 use crate::segments::fields::COLUMNS;
-use crate::segments::geo::{GeoBox, Near, EARTH_RADIUS_M};
+use crate::segments::geo::band::Cover;
 use crate::segments::model::Segment;
 
 /// One page of a list.
@@ -133,41 +136,138 @@ fn total_statement(query: &ListQuery) -> Option<Statement<'_>> {
     }
 }
 
+/// Counts every match: a box's through the band index, which reads each once.
 fn count_statement(filter: &Filter) -> Statement<'_> {
     let mut statement = Statement::default();
-    let matches = matches(&mut statement, filter);
-    let outer = radius_condition(&mut statement, filter)
+    let columns = columns(&mut statement, filter);
+    let conditions = conditions(&mut statement, filter);
+    let rows = match spatial::region(filter) {
+        Some(region) => spatial::through_bands(&columns, &conditions, &Cover::of(&region)),
+        None => in_table(&columns, &conditions),
+    };
+    let outer: Vec<String> = spatial::radius_condition(&mut statement, filter)
         .into_iter()
-        .collect::<Vec<_>>();
+        .collect();
     statement.text = format!(
-        "SELECT COUNT(*) AS total FROM ({matches}){}",
+        "SELECT COUNT(*) AS total FROM ({rows}){}",
         where_clause(&outer)
     );
     statement
 }
 
+/// The limit and offset of a page, bound, and how many rows it must find: those it
+/// skips, those it returns, and one more to learn whether another page follows.
+pub(super) struct Window {
+    limit: String,
+    offset: String,
+    pub need: i64,
+}
+
 fn page_statement(query: &ListQuery) -> Statement<'_> {
     let mut statement = Statement::default();
-    let matches = matches(&mut statement, &query.filter);
-    let mut outer: Vec<String> = radius_condition(&mut statement, &query.filter)
-        .into_iter()
-        .collect();
-    if let Some(cursor) = &query.cursor {
-        outer.push(after_cursor(&mut statement, &query.sort, cursor));
-    }
-    // One row more than the page, to learn whether another page follows.
-    let limit = statement.bind(Param::Integer(query.page.limit() + 1));
-    let offset = statement.bind(Param::Integer(query.page.skip()));
-    statement.text = format!(
-        "SELECT * FROM ({matches}){} ORDER BY {} LIMIT {limit} OFFSET {offset}",
-        where_clause(&outer),
-        order_by(&query.sort)
-    );
+    let filter = &query.filter;
+    let columns = columns(&mut statement, filter);
+    let conditions = conditions(&mut statement, filter);
+    let cursor = query
+        .cursor
+        .as_ref()
+        .map(|cursor| after_cursor(&mut statement, &query.sort, cursor));
+    let window = Window {
+        limit: statement.bind(Param::Integer(query.page.limit() + 1)),
+        offset: statement.bind(Param::Integer(query.page.skip())),
+        need: query.page.skip() + query.page.limit() + 1,
+    };
+    let order = order_by(&query.sort);
+    let nearest_first = query.sort.keys()[0]
+        == SortKey {
+            field: SortField::DistanceM,
+            descending: false,
+        };
+    let text = match (spatial::region(filter), filter.near) {
+        (Some(_), Some(near)) if nearest_first => spatial::page_nearest_first(
+            &near,
+            |circle| {
+                let cover = Cover::of(&circle.bounding_box());
+                spatial::through_bands(&columns, &conditions, &cover)
+            },
+            cursor.as_ref(),
+            &order,
+            &window,
+        ),
+        (region, _) => {
+            let mut outer: Vec<String> = spatial::radius_condition(&mut statement, filter)
+                .into_iter()
+                .collect();
+            outer.extend(cursor);
+            let in_order = in_table(&columns, &conditions);
+            match region.map(|region| Cover::of(&region)) {
+                None => page_of(&in_order, &outer, &order, &window, None),
+                Some(cover) => {
+                    let through_index = spatial::through_bands(&columns, &conditions, &cover);
+                    if query.sort.keys()[0].field == SortField::DistanceM {
+                        // Farthest first: no order to read in, every match is read.
+                        page_of(&through_index, &outer, &order, &window, None)
+                    } else {
+                        spatial::page_by_sample(
+                            &cover,
+                            &through_index,
+                            &in_order,
+                            &outer,
+                            &order,
+                            &window,
+                        )
+                    }
+                }
+            }
+        }
+    };
+    statement.text = text;
     statement
 }
 
-/// The rows the filters keep, with `distance_m` when the list is `near` a point.
-fn matches<'a>(statement: &mut Statement<'a>, filter: &'a Filter) -> String {
+/// One page of `rows` that pass `outer`, in `order`; with a guard, only when it holds
+/// (`LIMIT 0` otherwise, which SQLite stops at before reading a row, where a false
+/// subquery in the WHERE would still step through every row).
+pub(super) fn page_of(
+    rows: &str,
+    outer: &[String],
+    order: &str,
+    window: &Window,
+    guard: Option<&str>,
+) -> String {
+    let limit = match guard {
+        Some(guard) => format!("CASE WHEN {guard} THEN {} ELSE 0 END", window.limit),
+        None => window.limit.clone(),
+    };
+    format!(
+        "SELECT * FROM ({rows}){} ORDER BY {order} LIMIT {limit} OFFSET {}",
+        where_clause(outer),
+        window.offset
+    )
+}
+
+/// The columns a list selects: a segment's, and `distance_m` for `near`.
+fn columns(statement: &mut Statement<'_>, filter: &Filter) -> String {
+    match filter.near {
+        Some(near) => format!(
+            "{}, {} AS distance_m",
+            *COLUMNS,
+            spatial::distance_from(statement, &near)
+        ),
+        None => COLUMNS.clone(),
+    }
+}
+
+/// The rows of the table that meet `conditions`, read as the planner sees fit.
+fn in_table(columns: &str, conditions: &[String]) -> String {
+    format!(
+        "SELECT {columns} FROM segmentos{}",
+        where_clause(conditions)
+    )
+}
+
+/// What a row must meet, but for the radius of `near` (a condition on `distance_m`).
+fn conditions<'a>(statement: &mut Statement<'a>, filter: &'a Filter) -> Vec<String> {
     let mut conditions = Vec::new();
     if let Some(text) = &filter.search {
         // instr, not LIKE: no wildcards to escape, and no limit on the pattern's length.
@@ -197,63 +297,13 @@ fn matches<'a>(statement: &mut Statement<'a>, filter: &'a Filter) -> String {
         }
     }
     if let Some(bbox) = &filter.bbox {
-        conditions.extend(inside(statement, bbox));
+        conditions.extend(spatial::inside(statement, bbox));
     }
-    let distance = filter.near.map(|near| {
-        // Only rows inside the circle's bounding box are measured (an index range).
-        conditions.extend(inside(statement, &near.bounding_box()));
-        format!(", {} AS distance_m", distance_from(statement, &near))
-    });
-    format!(
-        "SELECT {}{} FROM segmentos{}",
-        *COLUMNS,
-        distance.unwrap_or_default(),
-        where_clause(&conditions)
-    )
-}
-
-/// Conditions for a position inside `bbox`; a crossing box takes both sides of the
-/// antimeridian, a box spanning every longitude needs no longitude condition.
-///
-/// `+longitud`: the longitude is checked within the latitude band of
-/// `segmentos_by_position`, never sought through `segmentos_by_longitud` (the extent's
-/// index), which the planner took for a province's box at 5,000,000 segments: 10 s p50,
-/// 395 ms through the band (`npm run bench:scale`).
-fn inside(statement: &mut Statement<'_>, bbox: &GeoBox) -> Vec<String> {
-    let south = statement.bind(Param::Real(bbox.min_lat));
-    let north = statement.bind(Param::Real(bbox.max_lat));
-    let mut conditions = vec![format!("latitud BETWEEN {south} AND {north}")];
-    if bbox.min_lon > -180.0 || bbox.max_lon < 180.0 {
-        let west = statement.bind(Param::Real(bbox.min_lon));
-        let east = statement.bind(Param::Real(bbox.max_lon));
-        conditions.push(if bbox.crosses_antimeridian() {
-            format!("(+longitud >= {west} OR +longitud <= {east})")
-        } else {
-            format!("+longitud BETWEEN {west} AND {east}")
-        });
+    if let Some(near) = &filter.near {
+        // Only rows inside the circle's bounding box are measured.
+        conditions.extend(spatial::inside(statement, &near.bounding_box()));
     }
     conditions
-}
-
-/// The haversine distance in metres from `near`'s centre: the formula of
-/// [`crate::segments::geo::Point::distance_m`], in SQL.
-fn distance_from(statement: &mut Statement<'_>, near: &Near) -> String {
-    let center = near.center();
-    let radius = statement.bind(Param::Real(EARTH_RADIUS_M));
-    let lat = statement.bind(Param::Real(center.lat));
-    let lon = statement.bind(Param::Real(center.lon));
-    format!(
-        "2 * {radius} * asin(min(1, sqrt(\
-         pow(sin(radians(latitud - {lat}) / 2), 2) \
-         + cos(radians({lat})) * cos(radians(latitud)) \
-         * pow(sin(radians(longitud - {lon}) / 2), 2))))"
-    )
-}
-
-fn radius_condition(statement: &mut Statement<'_>, filter: &Filter) -> Option<String> {
-    let near = filter.near?;
-    let radius = statement.bind(Param::Real(near.radius_m()));
-    Some(format!("distance_m <= {radius}"))
 }
 
 fn order_by(sort: &Sort) -> String {
@@ -306,6 +356,8 @@ fn param_of(value: &Value) -> Param<'_> {
         _ => Param::Text(None),
     }
 }
+
+mod spatial;
 
 #[cfg(test)]
 mod tests;

@@ -166,7 +166,7 @@ fn only_the_whole_table_is_always_counted_and_from_the_kept_count() {
 }
 
 #[test]
-fn a_box_or_a_circle_is_sought_in_its_latitude_band_never_through_the_longitude_index() {
+fn a_box_or_a_circle_is_never_sought_through_the_longitude_index() {
     for db in both() {
         for pairs in [
             &[("bbox", "-65,-35,-60,-30")][..],
