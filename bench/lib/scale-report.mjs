@@ -8,7 +8,7 @@ const mark = (ok) => (ok ? '✅ met' : '❌ missed');
 const count = (value) => fixed(value, 0);
 const sizeLabel = (size) => (size >= 1e6 ? `${size / 1e6}M` : `${size / 1e3}k`);
 
-/** Issue 25's bounds on RecWay, at the sizes they are about. */
+/** Issues 25's and 26's bounds on RecWay, at the sizes they are about. */
 const BOUND_SIZES = [1_000_000, 5_000_000];
 const BOUNDS = [
   { text: 'get one ≤ 10 rows read', keys: ['get'], rows: 10 },
@@ -16,6 +16,9 @@ const BOUNDS = [
   { text: 'filter on ubicacion or nombre ≤ 5,000 rows read', keys: ['ubicacion', 'ogc_nombre'], rows: 5000 },
   { text: 'changes feed (1000 entries) ≤ 3,000 rows read', keys: ['changes'], rows: 3000 },
   { text: '/collections and /collections/segmentos ≤ 100 rows read and ≤ 20 ms p50', keys: ['ogc_collections', 'ogc_collection'], rows: 100, p50Ms: 20 },
+  { text: '(26) city box, near 10 km ≤ 2,000 rows read and ≤ 30 ms p50', keys: ['bbox_city', 'near_10km', 'bbox_city_recent'], rows: 2000, p50Ms: 30 },
+  { text: '(26) province box, near 100 km ≤ 5,000 rows read and ≤ 30 ms p50', keys: ['bbox_province', 'bbox_province_time', 'near_100km', 'near_10km_time'], rows: 5000, p50Ms: 30 },
+  { text: '(26) selective q ≤ 5,000 rows read and ≤ 50 ms p50', keys: ['q'], rows: 5000, p50Ms: 50 },
 ];
 
 const okStatus = (result) => result.ok;
@@ -49,9 +52,9 @@ function boundCell(bound, key, result) {
 function boundsSection(output) {
   const label = (key) => output.requests.find((request) => request.key === key).label;
   const lines = [
-    '## Bounds of issue 25',
+    '## Bounds of issues 25 and 26',
     '',
-    'RecWay at 1M and 5M segments; rows read are the most any sample read.',
+    'RecWay at 1M and 5M segments; rows read are the most any sample read. (26): issue 26\'s.',
     '',
     `| Bound | Request | ${BOUND_SIZES.map(sizeLabel).join(' | ')} |`,
     `| --- | --- |${BOUND_SIZES.map(() => ' --- |').join('')}`,

@@ -12,6 +12,9 @@ const API = '/api/v1/segmentos';
 // Córdoba: the second town of the data (bench/lib/scale-data.mjs), about 6.5% of the rows.
 const TOWN = 'Córdoba';
 const CENTER = '-64.1888,-31.4201';
+// Boxes around it: the city (about 4% of the rows) and its province (about 10%).
+const CITY = '-64.29,-31.52,-64.09,-31.32';
+const PROVINCE = '-65.8,-35,-61.8,-30';
 const RECWAY = ['recway'];
 // About one segment in a thousand describes a "Socavón" (bench/lib/scale-data.mjs).
 const SELECTIVE = 'socav';
@@ -50,10 +53,16 @@ export const REQUESTS = [
   read('created_before', 'filter created_before', `${API}?created_before=${EARLY}&limit=100`, { only: RECWAY }),
   read('updated_after', 'filter updated_after', `${API}?updated_after=${RECENT}&limit=100`, { only: RECWAY }),
   read('updated_before', 'filter updated_before', `${API}?updated_before=${EARLY}&limit=100`, { only: RECWAY }),
-  read('bbox_city', 'bbox city (0.2°)', `${API}?bbox=-64.29,-31.52,-64.09,-31.32&limit=100`),
-  read('bbox_province', 'bbox province (4°×5°)', `${API}?bbox=-65.8,-35,-61.8,-30&limit=100`),
+  read('bbox_city', 'bbox city (0.2°)', `${API}?bbox=${CITY}&limit=100`),
+  read('bbox_province', 'bbox province (4°×5°)', `${API}?bbox=${PROVINCE}&limit=100`),
   read('near_10km', 'near 10 km', `${API}?near=${CENTER}&radius_m=10000&limit=100`),
   read('near_100km', 'near 100 km', `${API}?near=${CENTER}&radius_m=100000&limit=100`),
+  // Issue 26's other shapes: a large box in time order, a circle in time order, filters
+  // combined, and a box in the empty south, whose few segments only the index finds.
+  read('bbox_province_time', 'bbox province, newest edits', `${API}?bbox=${PROVINCE}&sort=-updated_at&limit=100`, { only: RECWAY }),
+  read('near_10km_time', 'near 10 km, newest', `${API}?near=${CENTER}&radius_m=10000&sort=-created_at&limit=100`, { only: RECWAY }),
+  read('bbox_city_recent', 'bbox city + created_after', `${API}?bbox=${CITY}&created_after=${RECENT}&limit=100`, { only: RECWAY }),
+  read('bbox_sparse', 'bbox sparse (1°, Patagonia)', `${API}?bbox=-70,-48,-69,-47&limit=100`),
   read('sort_nombre', 'sort nombre', `${API}?sort=nombre&limit=100`),
   read('sort_-nombre', 'sort -nombre', `${API}?sort=-nombre&limit=100`),
   read('sort_created_at', 'sort created_at', `${API}?sort=created_at&limit=100`),

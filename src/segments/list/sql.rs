@@ -142,7 +142,9 @@ fn count_statement(filter: &Filter) -> Statement<'_> {
     let columns = columns(&mut statement, filter);
     let conditions = conditions(&mut statement, filter);
     let rows = match spatial::region(filter) {
-        Some(region) => spatial::through_bands(&columns, &conditions, &Cover::of(&region)),
+        Some(region) => {
+            spatial::through_bands(&columns, &conditions, &(&Cover::of(&region)).into())
+        }
         None => in_table(&columns, &conditions),
     };
     let outer: Vec<String> = spatial::radius_condition(&mut statement, filter)
@@ -186,10 +188,7 @@ fn page_statement(query: &ListQuery) -> Statement<'_> {
     let text = match (spatial::region(filter), filter.near) {
         (Some(_), Some(near)) if nearest_first => spatial::page_nearest_first(
             &near,
-            |circle| {
-                let cover = Cover::of(&circle.bounding_box());
-                spatial::through_bands(&columns, &conditions, &cover)
-            },
+            |lookup| spatial::through_bands(&columns, &conditions, lookup),
             cursor.as_ref(),
             &order,
             &window,
@@ -203,7 +202,8 @@ fn page_statement(query: &ListQuery) -> Statement<'_> {
             match region.map(|region| Cover::of(&region)) {
                 None => page_of(&in_order, &outer, &order, &window, None),
                 Some(cover) => {
-                    let through_index = spatial::through_bands(&columns, &conditions, &cover);
+                    let through_index =
+                        spatial::through_bands(&columns, &conditions, &(&cover).into());
                     if query.sort.keys()[0].field == SortField::DistanceM {
                         // Farthest first: no order to read in, every match is read.
                         page_of(&through_index, &outer, &order, &window, None)

@@ -17,7 +17,7 @@
 
 use super::{page_of, where_clause, Window};
 use crate::db::{Param, Statement};
-use crate::segments::geo::band::Cover;
+use crate::segments::geo::band::{self, Cover};
 use crate::segments::geo::{GeoBox, Near, EARTH_RADIUS_M};
 use crate::segments::list::params::Filter;
 
@@ -39,10 +39,47 @@ pub(super) fn region(filter: &Filter) -> Option<GeoBox> {
     filter.near.map(|near| near.bounding_box()).or(filter.bbox)
 }
 
-/// The rows in `cover` that meet `conditions`, through the band index: one select per
+/// Where a read through the band index looks: which bands, and in each the longitudes
+/// from west to east of each side of the antimeridian, as SQL.
+pub(super) struct Lookup {
+    bands: String,
+    sides: Vec<(String, String)>,
+}
+
+impl From<&Cover> for Lookup {
+    fn from(cover: &Cover) -> Self {
+        let sides = cover.sides.iter();
+        Self {
+            bands: cover.bands_sql(),
+            sides: sides
+                .map(|(west, east)| (format!("{west:?}"), format!("{east:?}")))
+                .collect(),
+        }
+    }
+}
+
+impl Lookup {
+    /// `select(condition)` for each side, as one compound select (D1 allows five terms):
+    /// the condition that a row is in the bands and between the side's west and east.
+    fn each_side(&self, select: impl Fn(String) -> String) -> String {
+        let selects: Vec<String> = self
+            .sides
+            .iter()
+            .map(|(west, east)| {
+                select(format!(
+                    "{} AND longitud BETWEEN {west} AND {east}",
+                    self.bands
+                ))
+            })
+            .collect();
+        selects.join(" UNION ALL ")
+    }
+}
+
+/// The rows `lookup` finds that meet `conditions`, through the band index: one select per
 /// side of the antimeridian, each one seek per band.
-pub(super) fn through_bands(columns: &str, conditions: &[String], cover: &Cover) -> String {
-    sides(cover, |side| {
+pub(super) fn through_bands(columns: &str, conditions: &[String], lookup: &Lookup) -> String {
+    lookup.each_side(|side| {
         let mut all = vec![side];
         all.extend_from_slice(conditions);
         format!(
@@ -85,7 +122,7 @@ pub(super) fn page_by_sample(
 fn choice(cover: &Cover, need: i64) -> String {
     // Counting more than the cap never changes the choice for a table up to TABLE_CAP.
     let cap = ((need as f64 * TABLE_CAP).sqrt() / SAMPLE as f64).ceil() as i64 + 1;
-    let sample = sides(cover, |side| {
+    let sample = Lookup::from(cover).each_side(|side| {
         format!(
             "SELECT 1 FROM segmentos INDEXED BY segmentos_sample_by_band \
              WHERE id_segmento % {SAMPLE} = 0 AND {side}"
@@ -101,32 +138,45 @@ fn choice(cover: &Cover, need: i64) -> String {
 }
 
 /// A page nearest first (`near`, sorted by `distance_m`): through the smallest of the
-/// growing circles that holds `need` matches after the cursor. `rows_within(circle)` are
-/// the rows of a circle's box, with `distance_m`.
+/// growing circles that holds `need` matches after the cursor. `rows_within(lookup)` are
+/// the rows a lookup finds, with `distance_m`.
 pub(super) fn page_nearest_first(
     near: &Near,
-    rows_within: impl Fn(&Near) -> String,
+    rows_within: impl Fn(&Lookup) -> String,
     cursor: Option<&String>,
     order: &str,
     window: &Window,
 ) -> String {
     let circles = circles(near);
-    let matches = |circle: &Near| {
+    let covers: Vec<Cover> = circles
+        .iter()
+        .map(|circle| Cover::of(&circle.bounding_box()))
+        .collect();
+    let within = |radius: String| {
         let mut outer: Vec<String> = cursor.cloned().into_iter().collect();
-        outer.push(format!("distance_m <= {:?}", circle.radius_m()));
-        (rows_within(circle), outer)
+        outer.push(format!("distance_m <= {radius}"));
+        outer
     };
     let last = circles.len() - 1;
     if last == 0 {
-        let (rows, outer) = matches(near);
-        return page_of(&rows, &outer, order, window, None);
+        let rows = rows_within(&Lookup::from(&covers[0]));
+        return page_of(
+            &rows,
+            &within(format!("{:?}", near.radius_m())),
+            order,
+            window,
+            None,
+        );
     }
     let need = window.need;
+    // CASE tries the circles smallest first, and stops at the first that holds the page.
     let tries: String = circles[..last]
         .iter()
+        .zip(&covers)
         .enumerate()
-        .map(|(k, circle)| {
-            let (rows, outer) = matches(circle);
+        .map(|(k, (circle, cover))| {
+            let rows = rows_within(&Lookup::from(cover));
+            let outer = within(format!("{:?}", circle.radius_m()));
             format!(
                 " WHEN (SELECT count(*) FROM (SELECT 1 FROM ({rows}){} LIMIT {need})) \
                  >= {need} THEN {k}",
@@ -134,24 +184,57 @@ pub(super) fn page_nearest_first(
             )
         })
         .collect();
-    let arms: Vec<String> = circles
+    // The chosen circle's radius, bands and sides, read from a table of them all; a side
+    // a circle does not have is empty (west of 1, east of 0).
+    let sides = covers
         .iter()
-        .enumerate()
-        .map(|(k, circle)| {
-            let (rows, outer) = matches(circle);
-            page_of(
-                &rows,
-                &outer,
-                order,
-                window,
-                Some(&format!("(SELECT k FROM ring) = {k}")),
-            )
+        .map(|cover| cover.sides.len())
+        .max()
+        .unwrap_or(1);
+    let table: Vec<String> = circles
+        .iter()
+        .zip(&covers)
+        .map(|(circle, cover)| {
+            let (south, north) = cover.bands.unwrap_or((1, 0));
+            let mut row = vec![
+                format!("{:?}", circle.radius_m()),
+                south.to_string(),
+                north.to_string(),
+            ];
+            for side in 0..sides {
+                let (west, east) = cover.sides.get(side).copied().unwrap_or((1.0, 0.0));
+                row.extend([format!("{west:?}"), format!("{east:?}")]);
+            }
+            format!("[{}]", row.join(","))
         })
         .collect();
-    // CASE tries the circles smallest first and stops at the first that holds the page.
+    let field = |name: &str| format!("(SELECT {name} FROM circle)");
+    let chosen = Lookup {
+        bands: band::counted_out(&field("south"), &field("north")),
+        sides: (0..sides)
+            .map(|side| (field(&format!("west{side}")), field(&format!("east{side}"))))
+            .collect(),
+    };
+    let columns: Vec<String> = ["radius", "south", "north"]
+        .iter()
+        .map(|name| name.to_string())
+        .chain((0..sides).flat_map(|side| [format!("west{side}"), format!("east{side}")]))
+        .enumerate()
+        .map(|(index, name)| format!("value ->> {index} AS {name}"))
+        .collect();
     format!(
-        "WITH ring(k) AS MATERIALIZED (SELECT CASE{tries} ELSE {last} END) {}",
-        union_in_order(&arms, order)
+        "WITH ring(k) AS MATERIALIZED (SELECT CASE{tries} ELSE {last} END), \
+         circle AS MATERIALIZED (SELECT {} FROM json_each('[{}]') \
+         WHERE key = (SELECT k FROM ring)) {}",
+        columns.join(", "),
+        table.join(","),
+        page_of(
+            &rows_within(&chosen),
+            &within(field("radius")),
+            order,
+            window,
+            None
+        )
     )
 }
 
@@ -221,22 +304,6 @@ fn union_in_order(arms: &[String], order: &str) -> String {
         "SELECT * FROM ({}) ORDER BY {order}",
         arms.join(" UNION ALL ")
     )
-}
-
-/// `select(condition)` for each side of the cover, as one compound select: the condition
-/// that a row is in the cover's bands and between the side's west and east.
-fn sides(cover: &Cover, select: impl Fn(String) -> String) -> String {
-    let bands = cover.bands_sql();
-    cover
-        .sides
-        .iter()
-        .map(|(west, east)| {
-            select(format!(
-                "{bands} AND longitud BETWEEN {west:?} AND {east:?}"
-            ))
-        })
-        .collect::<Vec<_>>()
-        .join(" UNION ALL ")
 }
 
 #[cfg(test)]

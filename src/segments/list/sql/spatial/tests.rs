@@ -116,29 +116,50 @@ fn the_sample_is_counted_on_both_sides_of_the_antimeridian() {
     assert!(!chooses_the_index(&db, "179,-20,-179,-10", 101));
 }
 
+/// The steps of a page's plan.
+fn steps(db: &Connection, list: &[(&str, &str)]) -> Vec<String> {
+    plan_tree(db, &page_statement(&query(&pairs(list))))
+        .into_iter()
+        .map(|(_, _, step)| step)
+        .collect()
+}
+
+/// Whether a step seeks `index` band by band, and in each band a range of longitudes.
+fn seeks_bands_and_longitudes(step: &str, index: &str) -> bool {
+    step.starts_with("SEARCH segmentos USING")
+        && step.contains(&format!(
+            "INDEX {index} (<expr>=? AND longitud>? AND longitud<?)"
+        ))
+}
+
 #[test]
 fn a_box_is_sought_through_the_band_index_and_its_sample() {
     let db = table(&[]);
-    let query = query(&pairs(&[("bbox", "-64.3,-31.5,-64.1,-31.3")]));
-    let steps: Vec<String> = plan_tree(&db, &page_statement(&query))
-        .into_iter()
-        .map(|(_, _, step)| step)
-        .collect();
+    let steps = steps(&db, &[("bbox", "-64.3,-31.5,-64.1,-31.3")]);
 
     for index in ["segmentos_by_band", "segmentos_sample_by_band"] {
-        assert!(
-            steps
-                .iter()
-                .any(|step| step.starts_with("SEARCH segmentos USING")
-                    && step.contains(&format!(
-                        "INDEX {index} (<expr>=? AND longitud>? AND longitud<?)"
-                    ))),
-            "{index}: {steps:?}"
-        );
+        let seeks = steps
+            .iter()
+            .filter(|step| seeks_bands_and_longitudes(step, index));
+        assert_eq!(seeks.count(), 1, "{index}: {steps:?}");
     }
     assert!(!steps
         .iter()
         .any(|step| step.contains("segmentos_by_position")));
+}
+
+#[test]
+fn nearest_first_seeks_each_circle_tried_and_the_chosen_one_by_band_and_longitude() {
+    let db = table(&[]);
+    let steps = steps(&db, &[("near", "-64.18,-31.41"), ("radius_m", "10000")]);
+
+    let seeks = steps
+        .iter()
+        .filter(|step| seeks_bands_and_longitudes(step, "segmentos_by_band"));
+    // Circles of 156, 312, 625, 1,250, 2,500 and 5,000 m are tried, then the chosen one
+    // (any of them, or the whole 10 km) is read.
+    assert_eq!(seeks.count(), 7, "{steps:?}");
+    assert!(!steps.iter().any(|step| step.starts_with("SCAN segmentos")));
 }
 
 #[test]
