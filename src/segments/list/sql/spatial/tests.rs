@@ -4,7 +4,7 @@ use proptest::prelude::*;
 use rusqlite::Connection;
 
 use super::super::*;
-use super::{choice, circles, radius_condition};
+use super::{choice, circles, radius_condition, SAMPLE};
 use crate::segments::geo::{GeoBox, Near};
 use crate::segments::list::params::ListParams;
 use crate::testing::arbitrary::config;
@@ -86,6 +86,22 @@ fn chooses_the_index(db: &Connection, bbox: &str, need: i64) -> bool {
     let cover = Cover::of(&GeoBox::parse(bbox).unwrap());
     let text = format!("{} SELECT indexed FROM plan", choice(&cover, need));
     db.query_row(&text, [], |row| row.get(0)).unwrap()
+}
+
+#[test]
+fn the_sample_index_holds_one_segment_in_sample() {
+    let sql: String = database()
+        .query_row(
+            "SELECT sql FROM sqlite_master WHERE name = 'segmentos_sample_by_band'",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+
+    assert!(
+        sql.ends_with(&format!("WHERE id_segmento % {SAMPLE} = 0")),
+        "{sql}"
+    );
 }
 
 #[test]
