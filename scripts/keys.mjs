@@ -9,9 +9,10 @@
 // database outside .wrangler/state) or --remote, and --env <staging|production> for an
 // environment's database. Only a key's SHA-256 is stored; the key itself is never
 // written anywhere but this command's output.
-import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+
+import { execute, parseArgs } from './lib/d1.mjs';
 
 export const SCOPES = ['read', 'write', 'admin'];
 const PREFIX = 'rwk_';
@@ -65,41 +66,6 @@ export const LIST_SQL = 'SELECT id, name, prefix, scopes, created_at, revoked_at
 
 export function revokeSql(id) {
   return `UPDATE api_keys SET revoked_at = ${NOW} WHERE id = ${id} AND revoked_at IS NULL RETURNING id, name, prefix, revoked_at`;
-}
-
-/** `--flag value` and `--flag` options, and the positional arguments. */
-function parseArgs(argv) {
-  const options = {};
-  const positional = [];
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i];
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-    } else if (['--local', '--remote'].includes(arg)) {
-      options[arg.slice(2)] = true;
-    } else {
-      const value = argv[i + 1];
-      if (value === undefined || value.startsWith('--')) throw new Error(`${arg} needs a value`);
-      options[arg.slice(2)] = value;
-      i += 1;
-    }
-  }
-  return { options, positional };
-}
-
-/** Runs one statement with `wrangler d1 execute DB` and returns its rows. */
-function execute(sql, options) {
-  if (options.local && options.remote) throw new Error('choose --local or --remote, not both');
-  const args = ['d1', 'execute', 'DB', options.remote ? '--remote' : '--local', '--json', '--command', sql];
-  if (options.env) args.push('--env', options.env);
-  if (options['persist-to']) args.push('--persist-to', options['persist-to']);
-  if (options.config) args.push('--config', options.config);
-  const result = spawnSync('wrangler', args, { encoding: 'utf8', env: { ...process.env, CI: '1' } });
-  if (result.status !== 0) {
-    throw new Error(`wrangler d1 execute failed:\n${result.stderr || result.stdout}`);
-  }
-  const [{ results }] = JSON.parse(result.stdout);
-  return results;
 }
 
 const USAGE = `usage: npm run keys -- create --name <text> --scopes <read,write,admin> [target]

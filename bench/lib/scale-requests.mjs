@@ -49,6 +49,10 @@ export const REQUESTS = [
   read('list', 'list 100', `${API}?limit=100`),
   read('ubicacion', 'filter ubicacion', `${API}?ubicacion=${encodeURIComponent(TOWN)}&limit=100`),
   read('q', 'filter q (selective)', `${API}?q=${SELECTIVE}&limit=100`),
+  // The same term in another order than the id's (every match is read), and a common one
+  // written without its accents (the index folds them: "Señalización").
+  read('q_sorted', 'filter q, newest edits', `${API}?q=${SELECTIVE}&sort=-updated_at&limit=100`, { only: RECWAY }),
+  read('q_common', 'filter q (common, no accents)', `${API}?q=senalizacion&limit=100`, { only: RECWAY }),
   read('created_after', 'filter created_after', `${API}?created_after=${RECENT}&limit=100`, { only: RECWAY }),
   read('created_before', 'filter created_before', `${API}?created_before=${EARLY}&limit=100`, { only: RECWAY }),
   read('updated_after', 'filter updated_after', `${API}?updated_after=${RECENT}&limit=100`, { only: RECWAY }),

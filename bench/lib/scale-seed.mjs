@@ -24,6 +24,7 @@ export const DEPLOYED_UP_TO = '0006';
 export const D1_STATEMENT_LIMIT_MS = 30_000;
 
 const migrationsDir = join(rootDir, 'migrations');
+const backfillsDir = join(rootDir, 'scripts', 'backfill');
 const scaleDir = join(rootDir, 'build/scale');
 const MIGRATIONS_TABLE = 'd1_migrations'; // wrangler's default name
 
@@ -130,10 +131,35 @@ async function migrate(worker, dir, newer, log) {
       }
       await d1.prepare(`INSERT INTO "${MIGRATIONS_TABLE}" (name) values (?1)`).bind(file).run();
     }
+    for (const file of readdirSync(backfillsDir).sort()) timings.push(await backfill(d1, file, log));
   } finally {
     await miniflare.dispose();
   }
   return timings;
+}
+
+/**
+ * A backfill (scripts/backfill, what `npm run db:backfill` runs), step by step in one batch
+ * each as wrangler runs it, until the step reports it is done: its slowest step, timed.
+ */
+async function backfill(d1, file, log) {
+  const statements = splitStatements(readFileSync(join(backfillsDir, file), 'utf8'));
+  let steps = 0;
+  let totalMs = 0;
+  let slowest;
+  for (;;) {
+    const started = performance.now();
+    const results = await d1.batch(statements.map((sql) => d1.prepare(sql)));
+    const wallMs = performance.now() - started;
+    steps += 1;
+    totalMs += wallMs;
+    const sum = (key) => results.reduce((total, { meta }) => total + meta[key], 0);
+    if (!slowest || wallMs > slowest.wallMs) slowest = { wallMs, durationMs: sum('duration'), rowsRead: sum('rows_read'), rowsWritten: sum('rows_written') };
+    const [mark] = results.at(-1).results;
+    if (mark.backfilled_seq >= mark.started_seq) break;
+  }
+  log(`  backfill/${file}: ${steps} steps, ${(totalMs / 1000).toFixed(1)} s, slowest ${slowest.wallMs.toFixed(0)} ms`);
+  return { file: `backfill/${file}`, sql: `slowest of ${steps} steps, ${(totalMs / 1000).toFixed(1)} s in all: ${statements[0]}`, ...slowest };
 }
 
 /**
@@ -154,7 +180,8 @@ export async function scaleDatabase(name, worker, size, log) {
   }
   if (!newer.length) return { persistDir: seededDir, seeded, seededCached, migrations: [], migratedCached: true };
 
-  const migratedKey = `${seededKey}-${digest(migrationsDigest(newer))}`;
+  const backfills = readdirSync(backfillsDir).map((name) => `${name}:${digest([readFileSync(join(backfillsDir, name), 'utf8')])}`);
+  const migratedKey = `${seededKey}-${digest([...migrationsDigest(newer), ...backfills])}`;
   const migratedDir = join(scaleDir, 'migrated', migratedKey);
   let migrated = await completed(migratedDir);
   const migratedCached = Boolean(migrated);

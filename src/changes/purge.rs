@@ -9,7 +9,7 @@ use crate::db::{rows_of, Consistency, Database, Param, Retry, Statement};
 use crate::error::ApiError;
 use crate::observability::health_report::rfc3339;
 use crate::observability::log::JobLog;
-use crate::segments::count;
+use crate::segments::{count, text};
 
 const DAY_MS: u64 = 24 * 60 * 60 * 1000;
 
@@ -40,20 +40,26 @@ pub fn cutoff(now_ms: u64, days: u32) -> String {
     rfc3339(now_ms.saturating_sub(u64::from(days) * DAY_MS))
 }
 
-/// The statements of one purge, in the order of its batch. The segment count reads
-/// tombstones it has not folded in yet (`segments::count`): it folds them first.
-pub fn statements(cutoff: &str) -> [Statement<'_>; 3] {
-    [
-        count::fold(),
+/// The statements of one purge, in the order of its batch. The segment count and the
+/// text index read tombstones they have not folded in yet (`segments::count`,
+/// `segments::text`): they fold them first.
+pub fn statements(cutoff: &str) -> Vec<Statement<'_>> {
+    let mut statements = vec![count::fold()];
+    statements.extend(text::fold());
+    statements.extend([
         Statement::new(RAISE_HORIZON, vec![Param::Text(Some(cutoff))]),
         Statement::new(PURGE, vec![Param::Text(Some(cutoff))]),
-    ]
+    ]);
+    statements
 }
 
 async fn purge(db: &Database, cutoff: &str) -> Result<usize, ApiError> {
     // Safe to repeat: a second run finds nothing older and leaves the horizon as it is.
     let results = db.batch(&statements(cutoff), Retry::Transient).await?;
-    Ok(rows_of::<serde::de::IgnoredAny>(&results[2])?.len())
+    let purged = results
+        .last()
+        .ok_or_else(|| ApiError::Internal("no purge result".into()))?;
+    Ok(rows_of::<serde::de::IgnoredAny>(purged)?.len())
 }
 
 #[cfg(test)]

@@ -13,3 +13,4 @@ pub mod model;
 #[cfg(test)]
 pub mod oracle;
 pub mod store;
+pub mod text;

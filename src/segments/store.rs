@@ -5,7 +5,8 @@
 //! Every write also numbers what it wrote in the change sequence ([`NEXT_SEQ`]), in the
 //! same statement, and a delete leaves a tombstone in the same batch: the changes feed
 //! (`changes/`) cannot miss a write, whichever route made it. Inserts and deletes fold
-//! themselves into the segment count ([`count`]) in their batch, too.
+//! themselves into the segment count ([`count`]) in their batch, too, and every write
+//! into the text index ([`text`]).
 
 use std::fmt::Write;
 use std::sync::LazyLock;
@@ -13,9 +14,9 @@ use std::sync::LazyLock;
 use serde::de::IgnoredAny;
 use serde::Deserialize;
 
-use super::count;
 use super::fields::{client_fields, CLIENT_COLUMNS, COLUMNS};
 use super::model::{ColumnValue, NewSegment, Segment, SegmentId, SegmentPatch};
+use super::{count, text};
 use crate::db::{rows_of, Database, Param, Retry, Statement};
 use crate::error::ApiError;
 use crate::http::conditional::{Versions, WriteConditions};
@@ -73,6 +74,7 @@ pub async fn insert(
         .collect();
     let inserts = statements.len();
     statements.push(count::fold());
+    statements.extend(text::fold());
     statements.extend(fence.map(|fence| fence.record_created(segments.len())));
     // A fenced write is safe to repeat: once it has committed, the fence stops a repeat.
     let retry = if fence.is_some() {
@@ -140,7 +142,9 @@ pub async fn update(
 ) -> Result<ConditionalWrite<Segment>, ApiError> {
     match update_statement(id, patch, conditions) {
         Some(statement) => {
-            let (row, version) = write_then_version(db, [statement], 0, id).await?;
+            let mut writes = vec![statement];
+            writes.extend(text::fold());
+            let (row, version) = write_then_version(db, writes, 0, id).await?;
             Ok(written(row, version))
         }
         None => Ok(match find(db, id).await? {
@@ -159,8 +163,9 @@ pub async fn delete(
     id: SegmentId,
     conditions: &WriteConditions,
 ) -> Result<ConditionalWrite<()>, ApiError> {
-    let writes = delete_statements(id, conditions);
-    let (row, version) = write_then_version::<IgnoredAny, 3>(db, writes, DELETED, id).await?;
+    let mut writes = Vec::from(delete_statements(id, conditions));
+    writes.extend(text::fold());
+    let (row, version) = write_then_version::<IgnoredAny>(db, writes, DELETED, id).await?;
     Ok(written(row.map(drop), version))
 }
 
@@ -206,9 +211,9 @@ fn delete_statement<'a>(id: SegmentId, conditions: &WriteConditions) -> Statemen
 /// Runs a conditional write (its statements, of which the one at `returning` returns
 /// what it wrote) and, in the same batch, reads the version the segment has afterwards:
 /// no row written and a version means the conditions refused the write.
-async fn write_then_version<T: serde::de::DeserializeOwned, const N: usize>(
+async fn write_then_version<T: serde::de::DeserializeOwned>(
     db: &Database,
-    writes: [Statement<'_>; N],
+    writes: Vec<Statement<'_>>,
     returning: usize,
     id: SegmentId,
 ) -> Result<(Option<T>, Option<i64>), ApiError> {
@@ -216,14 +221,15 @@ async fn write_then_version<T: serde::de::DeserializeOwned, const N: usize>(
     struct Current {
         version: i64,
     }
-    let mut statements = Vec::from(writes);
+    let version_at = writes.len();
+    let mut statements = writes;
     statements.push(Statement::new(
         SELECT_VERSION,
         vec![Param::Integer(id.get())],
     ));
     let results = db.batch(&statements, Retry::Never).await?;
     let row = rows_of::<T>(&results[returning])?.into_iter().next();
-    let current = rows_of::<Current>(&results[N])?.into_iter().next();
+    let current = rows_of::<Current>(&results[version_at])?.into_iter().next();
     Ok((row, current.map(|current| current.version)))
 }
 

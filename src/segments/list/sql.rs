@@ -31,6 +31,7 @@ use crate::segments::count;
 use crate::segments::fields::COLUMNS;
 use crate::segments::geo::band::Cover;
 use crate::segments::model::Segment;
+use search::Search;
 
 /// One page of a list.
 #[derive(Debug)]
@@ -140,12 +141,26 @@ fn total_statement(query: &ListQuery) -> Option<Statement<'_>> {
 fn count_statement(filter: &Filter) -> Statement<'_> {
     let mut statement = Statement::default();
     let columns = columns(&mut statement, filter);
-    let conditions = conditions(&mut statement, filter);
-    let rows = match spatial::region(filter) {
-        Some(region) => {
-            spatial::through_bands(&columns, &conditions, &(&Cover::of(&region)).into())
+    let mut conditions = conditions(&mut statement, filter);
+    let search = filter
+        .search
+        .as_deref()
+        .map(|text| Search::bind(&mut statement, text));
+    let region = spatial::region(filter);
+    let rows = match (&search, region) {
+        (Some(search), None) if search.sources(&conditions).is_some() => search
+            .sources(&conditions)
+            .unwrap_or_default()
+            .join(" UNION ALL "),
+        _ => {
+            conditions.extend(search.map(|search| search.condition()));
+            match region {
+                Some(region) => {
+                    spatial::through_bands(&columns, &conditions, &(&Cover::of(&region)).into())
+                }
+                None => in_table(&columns, &conditions),
+            }
         }
-        None => in_table(&columns, &conditions),
     };
     let outer: Vec<String> = spatial::radius_condition(&mut statement, filter)
         .into_iter()
@@ -165,11 +180,35 @@ pub(super) struct Window {
     pub need: i64,
 }
 
+impl Window {
+    /// The first `need` rows.
+    fn first(need: i64) -> Self {
+        Self {
+            limit: need.to_string(),
+            offset: "0".to_owned(),
+            need,
+        }
+    }
+}
+
 fn page_statement(query: &ListQuery) -> Statement<'_> {
     let mut statement = Statement::default();
     let filter = &query.filter;
     let columns = columns(&mut statement, filter);
-    let conditions = conditions(&mut statement, filter);
+    let mut conditions = conditions(&mut statement, filter);
+    let search = filter
+        .search
+        .as_deref()
+        .map(|text| Search::bind(&mut statement, text));
+    let region = spatial::region(filter);
+    // Alone, a search reads the text index; with a place, it is one more condition.
+    let by_text = match (&search, region) {
+        (Some(search), None) => search.sources(&conditions),
+        _ => None,
+    };
+    if by_text.is_none() {
+        conditions.extend(search.map(|search| search.condition()));
+    }
     let cursor = query
         .cursor
         .as_ref()
@@ -185,7 +224,7 @@ fn page_statement(query: &ListQuery) -> Statement<'_> {
             field: SortField::DistanceM,
             descending: false,
         };
-    let text = match (spatial::region(filter), filter.near) {
+    let text = match (region, filter.near) {
         (Some(_), Some(near)) if nearest_first => spatial::page_nearest_first(
             &near,
             |lookup| spatial::through_bands(&columns, &conditions, lookup),
@@ -199,9 +238,10 @@ fn page_statement(query: &ListQuery) -> Statement<'_> {
                 .collect();
             outer.extend(cursor);
             let in_order = in_table(&columns, &conditions);
-            match region.map(|region| Cover::of(&region)) {
-                None => page_of(&in_order, &outer, &order, &window, None),
-                Some(cover) => {
+            match (region.map(|region| Cover::of(&region)), by_text) {
+                (None, Some(sources)) => search::page_of_both(&sources, &outer, &order, &window),
+                (None, None) => page_of(&in_order, &outer, &order, &window, None),
+                (Some(cover), _) => {
                     let through_index =
                         spatial::through_bands(&columns, &conditions, &(&cover).into());
                     if query.sort.keys()[0].field == SortField::DistanceM {
@@ -266,17 +306,10 @@ fn in_table(columns: &str, conditions: &[String]) -> String {
     )
 }
 
-/// What a row must meet, but for the radius of `near` (a condition on `distance_m`).
+/// What a row must meet, but for `q` (`search`) and the radius of `near` (a condition on
+/// `distance_m`).
 fn conditions<'a>(statement: &mut Statement<'a>, filter: &'a Filter) -> Vec<String> {
     let mut conditions = Vec::new();
-    if let Some(text) = &filter.search {
-        // instr, not LIKE: no wildcards to escape, and no limit on the pattern's length.
-        let text = statement.bind(Param::Text(Some(text)));
-        conditions.push(format!(
-            "(instr(lower(nombre), {text}) > 0 OR instr(lower(descripcion), {text}) > 0 \
-             OR instr(lower(ubicacion), {text}) > 0)"
-        ));
-    }
     let equal = [("nombre", &filter.nombre), ("ubicacion", &filter.ubicacion)];
     for (column, wanted) in equal {
         if let Some(wanted) = wanted {
@@ -357,6 +390,7 @@ fn param_of(value: &Value) -> Param<'_> {
     }
 }
 
+mod search;
 mod spatial;
 
 #[cfg(test)]

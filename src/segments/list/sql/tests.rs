@@ -402,12 +402,21 @@ fn every_filter_but_q_is_counted_through_an_index() {
 }
 
 #[test]
-fn a_search_alone_is_counted_by_reading_every_row_as_documented() {
+fn a_search_alone_is_counted_through_the_text_index_and_a_short_one_by_reading_every_row() {
     let db = cordoba_and_madrid();
-    let query = query(&[("q", "ruta")]);
+    let counted = |q: &str| plan_of_statement(&db, &count_statement(&query(&[("q", q)]).filter));
 
-    assert!(!searches_an_index(&plan_of_statement(
-        &db,
-        &count_statement(&query.filter)
-    )));
+    let indexed = counted("ruta");
+    assert!(indexed
+        .iter()
+        .any(|step| step.starts_with("SCAN segment_text VIRTUAL TABLE")));
+    assert!(
+        !indexed
+            .iter()
+            .any(|step| step.starts_with("SCAN segmentos")),
+        "{indexed:?}"
+    );
+    assert!(counted("ru")
+        .iter()
+        .any(|step| step.starts_with("SCAN segmentos")));
 }
