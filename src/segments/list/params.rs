@@ -24,8 +24,10 @@ pub const Q_MAX_CHARS: usize = 200;
 #[cfg_attr(test, derive(utoipa::IntoParams))]
 #[cfg_attr(test, into_params(parameter_in = Query))]
 pub struct ListParams {
-    /// Case-insensitive (ASCII) substring of `nombre`, `descripcion` or `ubicacion`, taken
-    /// literally (`%` and `_` are not wildcards): at most 200 characters, no NUL.
+    /// Substring of `nombre`, `descripcion` or `ubicacion`, ignoring case and diacritics
+    /// (`senalizacion` finds `Señalización`; a text of one or two characters ignores ASCII
+    /// case only), taken literally (`%` and `_` are not wildcards): at most 200
+    /// characters, no NUL.
     #[cfg_attr(test, param(max_length = 200, pattern = "^[^\\u0000]*$"))]
     q: Option<String>,
     /// Exact `ubicacion`.
