@@ -17,20 +17,17 @@
 //! A count reads every match (D1 bills each), so a filtered list counts only when asked
 //! to; an unfiltered one reads the kept count (`segments::count`).
 
-use std::fmt::Write;
-
-use serde_json::Value;
-
-use super::cursor::Cursor;
 use super::item::ListItem;
 use super::params::{Filter, ListQuery};
-use super::sort::{Sort, SortField, SortKey};
+use super::sort::{SortField, SortKey};
 use crate::db::{rows_of, Database, Param, Retry, Statement};
 use crate::error::ApiError;
 use crate::segments::count;
 use crate::segments::fields::COLUMNS;
 use crate::segments::geo::band::Cover;
+use crate::segments::geo::GeoBox;
 use crate::segments::model::Segment;
+use keyset::{after_cursor, order_by};
 use search::Search;
 
 /// One page of a list.
@@ -140,27 +137,18 @@ fn total_statement(query: &ListQuery) -> Option<Statement<'_>> {
 /// Counts every match: a box's through the band index, which reads each once.
 fn count_statement(filter: &Filter) -> Statement<'_> {
     let mut statement = Statement::default();
-    let columns = columns(&mut statement, filter);
-    let mut conditions = conditions(&mut statement, filter);
-    let search = filter
-        .search
-        .as_deref()
-        .map(|text| Search::bind(&mut statement, text));
-    let region = spatial::region(filter);
-    let rows = match (&search, region) {
-        (Some(search), None) if search.sources(&conditions).is_some() => search
-            .sources(&conditions)
-            .unwrap_or_default()
-            .join(" UNION ALL "),
-        _ => {
-            conditions.extend(search.map(|search| search.condition()));
-            match region {
-                Some(region) => {
-                    spatial::through_bands(&columns, &conditions, &(&Cover::of(&region)).into())
-                }
-                None => in_table(&columns, &conditions),
-            }
+    let Matches {
+        columns,
+        conditions,
+        region,
+        by_text,
+    } = matches(&mut statement, filter);
+    let rows = match (by_text, region) {
+        (Some(sources), _) => sources.join(" UNION ALL "),
+        (None, Some(region)) => {
+            spatial::through_bands(&columns, &conditions, &(&Cover::of(&region)).into())
         }
+        (None, None) => in_table(&columns, &conditions),
     };
     let outer: Vec<String> = spatial::radius_condition(&mut statement, filter)
         .into_iter()
@@ -170,6 +158,39 @@ fn count_statement(filter: &Filter) -> Statement<'_> {
         where_clause(&outer)
     );
     statement
+}
+
+/// What the page and the count read, bound: the columns, the conditions on a row, the box
+/// every match is in, and, for a search alone, its two sources (`search`).
+struct Matches {
+    columns: String,
+    conditions: Vec<String>,
+    region: Option<GeoBox>,
+    by_text: Option<[String; 2]>,
+}
+
+fn matches<'a>(statement: &mut Statement<'a>, filter: &'a Filter) -> Matches {
+    let columns = columns(statement, filter);
+    let mut conditions = conditions(statement, filter);
+    let search = filter
+        .search
+        .as_deref()
+        .map(|text| Search::bind(statement, text));
+    let region = spatial::region(filter);
+    // Alone, a search reads the text index; with a place, it is one more condition.
+    let by_text = match (&search, region) {
+        (Some(search), None) => search.sources(&conditions),
+        _ => None,
+    };
+    if by_text.is_none() {
+        conditions.extend(search.map(|search| search.condition()));
+    }
+    Matches {
+        columns,
+        conditions,
+        region,
+        by_text,
+    }
 }
 
 /// The limit and offset of a page, bound, and how many rows it must find: those it
@@ -194,21 +215,12 @@ impl Window {
 fn page_statement(query: &ListQuery) -> Statement<'_> {
     let mut statement = Statement::default();
     let filter = &query.filter;
-    let columns = columns(&mut statement, filter);
-    let mut conditions = conditions(&mut statement, filter);
-    let search = filter
-        .search
-        .as_deref()
-        .map(|text| Search::bind(&mut statement, text));
-    let region = spatial::region(filter);
-    // Alone, a search reads the text index; with a place, it is one more condition.
-    let by_text = match (&search, region) {
-        (Some(search), None) => search.sources(&conditions),
-        _ => None,
-    };
-    if by_text.is_none() {
-        conditions.extend(search.map(|search| search.condition()));
-    }
+    let Matches {
+        columns,
+        conditions,
+        region,
+        by_text,
+    } = matches(&mut statement, filter);
     let cursor = query
         .cursor
         .as_ref()
@@ -339,57 +351,7 @@ fn conditions<'a>(statement: &mut Statement<'a>, filter: &'a Filter) -> Vec<Stri
     conditions
 }
 
-fn order_by(sort: &Sort) -> String {
-    let mut text = String::new();
-    for (index, key) in sort.keys().iter().enumerate() {
-        let separator = if index == 0 { "" } else { ", " };
-        let direction = if key.descending { "DESC" } else { "ASC" };
-        let _ = write!(text, "{separator}{} {direction}", key.field.name());
-    }
-    text
-}
-
-/// Rows strictly after the cursor in `sort` order (keyset paging):
-/// `k1 >= v1 AND (k1 > v1 OR (k1 = v1 AND k2 > v2) OR ...)`, with `<` for descending
-/// keys. The leading bound alone is a range an index on `k1` can seek to.
-fn after_cursor<'a>(statement: &mut Statement<'a>, sort: &Sort, cursor: &'a Cursor) -> String {
-    let keys: Vec<(&str, &str, String)> = sort
-        .keys()
-        .iter()
-        .zip(cursor.values())
-        .map(|(key, value)| {
-            let operator = if key.descending { "<" } else { ">" };
-            (key.field.name(), operator, statement.bind(param_of(value)))
-        })
-        .collect();
-    let mut alternatives = Vec::with_capacity(keys.len());
-    for (index, (column, operator, value)) in keys.iter().enumerate() {
-        let mut terms: Vec<String> = keys[..index]
-            .iter()
-            .map(|(column, _, value)| format!("{column} = {value}"))
-            .collect();
-        terms.push(format!("{column} {operator} {value}"));
-        alternatives.push(terms.join(" AND "));
-    }
-    let (first_column, first_operator, first_value) = &keys[0];
-    format!(
-        "{first_column} {first_operator}= {first_value} AND (({}))",
-        alternatives.join(") OR (")
-    )
-}
-
-/// A cursor value, already checked against its key's type by [`Cursor`].
-fn param_of(value: &Value) -> Param<'_> {
-    match value {
-        Value::String(text) => Param::Text(Some(text)),
-        Value::Number(number) => match number.as_i64() {
-            Some(integer) => Param::Integer(integer),
-            None => Param::Real(number.as_f64().unwrap_or_default()),
-        },
-        _ => Param::Text(None),
-    }
-}
-
+mod keyset;
 mod search;
 mod spatial;
 

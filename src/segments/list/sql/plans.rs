@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use rusqlite::Connection;
 
 use super::*;
+use crate::segments::list::cursor::Cursor;
 use crate::segments::list::params::ListParams;
 use crate::testing::sqlite::{database, plan};
 

@@ -4,6 +4,7 @@ use rusqlite::{params_from_iter, Connection};
 
 use super::*;
 use crate::segments::geo::Point;
+use crate::segments::list::cursor::Cursor;
 use crate::segments::list::params::ListParams;
 use crate::testing::sqlite::{database, plan as plan_of_statement, plan_tree, values};
 

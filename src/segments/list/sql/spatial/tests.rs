@@ -6,6 +6,7 @@ use rusqlite::Connection;
 use super::super::*;
 use super::{choice, circles, radius_condition, SAMPLE};
 use crate::segments::geo::{GeoBox, Near};
+use crate::segments::list::cursor::Cursor;
 use crate::segments::list::params::ListParams;
 use crate::testing::arbitrary::config;
 use crate::testing::sqlite::{database, plan_tree, rows_json, values};
