@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Property-based fuzzing of a running RecWay Edge API with Schemathesis, driven by the
-# API's own OpenAPI document (GET /openapi.json): every check, every phase (examples,
+# Property-based fuzzing of a running RecWay Edge API with Schemathesis, driven by one of
+# the API's own OpenAPI documents (the v1 API's /openapi.json, or OGC API Features'
+# /ogc/openapi.json): every check, every phase (examples,
 # coverage, fuzzing, and stateful runs over the links Schemathesis infers from the
 # document and from `Location` headers), reproducible (fixed seed, no example database,
 # no crash replay cache) and bounded (a few minutes on a 2-core machine).
 #
 #   bash scripts/schemathesis.sh [schemathesis run options...]
 #
-#   RECWAY_URL=http://127.0.0.1:8787   the API to test (its /openapi.json is the document)
+#   RECWAY_URL=http://127.0.0.1:8787   the API to test
+#   RECWAY_DOCUMENT=/openapi.json       the document's path there (/ogc/openapi.json for OGC)
 #   SCHEMATHESIS_PYTHON=python3         the Python that creates build/venv
 #
 # Options given on the command line come after the defaults below and so override them
@@ -33,13 +35,15 @@ fi
 
 URL=${RECWAY_URL:-http://127.0.0.1:8787}
 URL=${URL%/}
-REPORT_DIR=build/schemathesis-report
+DOCUMENT=${RECWAY_DOCUMENT:-/openapi.json}
+# One report folder per document, so that the two runs keep theirs apart.
+REPORT_DIR=build/schemathesis-report${DOCUMENT%/openapi.json}
 mkdir -p "$REPORT_DIR"
 # Hypothesis's own directory (.hypothesis/ by default, in the working directory).
 export HYPOTHESIS_STORAGE_DIRECTORY=build/hypothesis
 
 args=(
-  "$URL/openapi.json"
+  "$URL$DOCUMENT"
   # Environment: where the API is, and how long a request may take there. wrangler dev
   # on a loaded 2-core machine can pause for a few seconds (a rebuild, D1 I/O); that is
   # not a property of the API, so the timeout is generous.

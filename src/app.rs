@@ -168,13 +168,17 @@ async fn serve(
     let Some(method) = http::method(req) else {
         return Err(not_allowed);
     };
-    if method == Method::Options {
+    // A plain `OPTIONS` on a feature says what that feature takes, so it asks, as its `GET`
+    // would, whether the feature exists; every other `OPTIONS` is the route table's.
+    let feature_options =
+        method == Method::Options && route.endpoint == Endpoint::Item && !cors::is_preflight(req)?;
+    if method == Method::Options && !feature_options {
         return cors::preflight(req, route.allow, route.api.options_status(), &config.cors);
     }
-    if !route.allows(method.as_ref()) {
+    if !route.allows(method.as_ref()) && !feature_options {
         return Err(not_allowed);
     }
-    let reads = matches!(method, Method::Get | Method::Head);
+    let reads = matches!(method, Method::Get | Method::Head | Method::Options);
     // Public routes never look at a key: monitors need none, and a bad one must not
     // cost a database query there.
     let authorization = match (config.access, route.resource) {
@@ -241,6 +245,9 @@ async fn serve(
         (Endpoint::Items, Method::Post, Some(db)) => out_of_line(ogc::edit::create(req, db)),
         (Endpoint::Item, Method::Get | Method::Head, Some(db)) => {
             out_of_line(ogc::handlers::read(id, req, db))
+        }
+        (Endpoint::Item, Method::Options, Some(db)) => {
+            out_of_line(ogc::handlers::options(id, route.allow, db))
         }
         (Endpoint::Item, Method::Put, Some(db)) => out_of_line(ogc::edit::replace(id, req, db)),
         (Endpoint::Item, Method::Patch, Some(db)) => out_of_line(ogc::edit::patch(id, req, db)),

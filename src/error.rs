@@ -2,10 +2,8 @@
 
 use serde::Serialize;
 
-use crate::access::keys::Denial;
-use crate::changes::CHANGES_PATH;
+use crate::db::report::DatabaseReport;
 use crate::http;
-use crate::observability::health_report::DatabaseReport;
 use crate::validation::FieldError;
 
 /// An API failure. Each variant documents its HTTP status; the body is FastAPI's shape.
@@ -20,8 +18,13 @@ pub enum ApiError {
     /// pipeline turns a `Validation` on an OGC route into this.
     BadRequest(Vec<FieldError>),
     /// 401 Unauthorized (no key, or not a valid one) or 403 Forbidden (the key lacks the
-    /// scope), with the matching `WWW-Authenticate: Bearer` challenge.
-    Denied(Denial),
+    /// scope): `status`, the RFC 6750 `challenge` sent as `WWW-Authenticate`, and the
+    /// `detail` (`access::keys::Denial` says which).
+    Denied {
+        status: u16,
+        challenge: String,
+        detail: String,
+    },
     /// 403 Forbidden: a CORS preflight from an origin not on `CORS_ALLOWED_ORIGINS`.
     OriginNotAllowed,
     /// 429 Too Many Requests: the caller (its key, or its IP without one) is over the
@@ -42,10 +45,13 @@ pub enum ApiError {
     /// current version; nothing was written. `etag` is the current one, sent as `ETag`
     /// (none when an OGC item named by `If-Match` does not exist).
     PreconditionFailed { etag: Option<String> },
-    /// 410 Gone: the changes feed purged deletes after this token (they were older than
-    /// its retention); the client must resync from the start of the feed, which the body
-    /// names as `start` and `Link: rel="first"` too.
-    ChangesForgotten,
+    /// 410 Gone: what the request asks for is no longer kept (the changes feed purged
+    /// deletes after its token); `detail` says what to do, and `start` is where to begin
+    /// again, in the body and as `Link: rel="first"`.
+    Gone {
+        detail: &'static str,
+        start: &'static str,
+    },
     /// 415 Unsupported Media Type: a write whose body is not declared as JSON.
     UnsupportedMediaType,
     /// 500 Internal Server Error: a bug or platform failure. The cause goes to the log,
@@ -107,7 +113,7 @@ impl ApiError {
         match self {
             Self::Validation(_) => 422,
             Self::BadRequest(_) => 400,
-            Self::Denied(denial) => denial.status(),
+            Self::Denied { status, .. } => *status,
             Self::OriginNotAllowed => 403,
             Self::RateLimited => 429,
             Self::SegmentNotFound(_) | Self::RouteNotFound => 404,
@@ -115,7 +121,7 @@ impl ApiError {
             Self::PayloadTooLarge { .. } => 413,
             Self::IdempotencyKeyInFlight => 409,
             Self::PreconditionFailed { .. } => 412,
-            Self::ChangesForgotten => 410,
+            Self::Gone { .. } => 410,
             Self::UnsupportedMediaType => 415,
             Self::Internal(_) => 500,
             Self::DatabaseBusy(_) | Self::DatabaseUnhealthy { .. } => 503,
@@ -149,16 +155,8 @@ impl ApiError {
             Self::DatabaseUnhealthy { reason, .. } => {
                 return ErrorBody::Health(DatabaseReport::disconnected(reason))
             }
-            Self::ChangesForgotten => {
-                return ErrorBody::Gone(GoneBody {
-                    detail: "This token is older than the changes feed remembers deletes \
-                        (CHANGES_RETENTION_DAYS): some may be missing from it. Resync in full: \
-                        read the feed from `start`, replace your copy with what it lists, and \
-                        keep its last `next`.",
-                    start: CHANGES_PATH,
-                })
-            }
-            Self::Denied(denial) => denial.detail(),
+            Self::Gone { detail, start } => return ErrorBody::Gone(GoneBody { detail, start }),
+            Self::Denied { detail, .. } => detail.clone(),
             Self::OriginNotAllowed => "Origin not allowed".to_owned(),
             Self::RateLimited => "Too Many Requests: retry later".to_owned(),
             Self::SegmentNotFound(id) => format!("Segmento {id} not found"),
@@ -203,7 +201,7 @@ impl ApiError {
         let mut response = http::json_response(self.status(), &self.body())?;
         let headers = response.headers_mut();
         match self {
-            Self::Denied(denial) => headers.set("www-authenticate", &denial.challenge())?,
+            Self::Denied { challenge, .. } => headers.set("www-authenticate", challenge)?,
             Self::MethodNotAllowed { allow } => headers.set("allow", allow)?,
             // The rate-limit binding does not say when its window ends; its longest
             // period is 60 s, so waiting that long always clears it.
@@ -212,8 +210,8 @@ impl ApiError {
                 headers.set("retry-after", "1")?
             }
             Self::PreconditionFailed { etag: Some(etag) } => headers.set("etag", etag)?,
-            Self::ChangesForgotten => {
-                headers.set("link", &format!("<{CHANGES_PATH}>; rel=\"first\""))?
+            Self::Gone { start, .. } => {
+                headers.set("link", &format!("<{start}>; rel=\"first\""))?
             }
             _ => {}
         }

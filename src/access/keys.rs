@@ -6,6 +6,8 @@
 
 use sha2::{Digest, Sha256};
 
+use crate::error::ApiError;
+
 /// Every key starts with this, so a leaked key is recognisable (secret scanners).
 pub const KEY_PREFIX: &str = "rwk_";
 
@@ -151,6 +153,16 @@ impl Denial {
             Self::InsufficientScope(scope) => {
                 format!("The API key lacks the `{}` scope", scope.as_str())
             }
+        }
+    }
+}
+
+impl From<Denial> for ApiError {
+    fn from(denial: Denial) -> Self {
+        Self::Denied {
+            status: denial.status(),
+            challenge: denial.challenge(),
+            detail: denial.detail(),
         }
     }
 }

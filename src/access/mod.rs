@@ -11,10 +11,10 @@ use crate::error::ApiError;
 
 /// The key an `Authorization` header presents, if it is a valid, unrevoked one.
 pub async fn authenticate(header: &str, db: &Database) -> Result<Option<ApiKey>, ApiError> {
-    let key = bearer_key(header).map_err(ApiError::Denied)?;
+    let key = bearer_key(header).map_err(ApiError::from)?;
     match store::find_active(db, &key_hash(key)).await? {
         Some(key) => Ok(Some(key)),
-        None => Err(ApiError::Denied(Denial::InvalidKey)),
+        None => Err(Denial::InvalidKey.into()),
     }
 }
 
@@ -22,9 +22,9 @@ pub async fn authenticate(header: &str, db: &Database) -> Result<Option<ApiKey>,
 pub fn authorize(needed: Option<Scope>, key: Option<&ApiKey>) -> Result<(), ApiError> {
     match (needed, key) {
         (None, _) => Ok(()),
-        (Some(_), None) => Err(ApiError::Denied(Denial::MissingKey)),
+        (Some(_), None) => Err(Denial::MissingKey.into()),
         (Some(scope), Some(key)) if key.grants(scope) => Ok(()),
-        (Some(scope), Some(_)) => Err(ApiError::Denied(Denial::InsufficientScope(scope))),
+        (Some(scope), Some(_)) => Err(Denial::InsufficientScope(scope).into()),
     }
 }
 

@@ -14,7 +14,7 @@ fn nothing_is_asked_of_a_request_that_needs_no_scope() {
 fn a_request_without_a_key_where_one_is_needed_is_401() {
     assert_eq!(
         authorize(Some(Scope::Read), None),
-        Err(ApiError::Denied(Denial::MissingKey))
+        Err(ApiError::from(Denial::MissingKey))
     );
 }
 
@@ -22,11 +22,11 @@ fn a_request_without_a_key_where_one_is_needed_is_401() {
 fn a_key_without_the_scope_is_403_naming_it() {
     assert_eq!(
         authorize(Some(Scope::Write), Some(&key(r#"["read"]"#))),
-        Err(ApiError::Denied(Denial::InsufficientScope(Scope::Write)))
+        Err(ApiError::from(Denial::InsufficientScope(Scope::Write)))
     );
     assert_eq!(
         authorize(Some(Scope::Admin), Some(&key(r#"["write"]"#))),
-        Err(ApiError::Denied(Denial::InsufficientScope(Scope::Admin)))
+        Err(ApiError::from(Denial::InsufficientScope(Scope::Admin)))
     );
 }
 

@@ -3,6 +3,7 @@
 use worker::Response;
 
 use super::feed::{FeedPage, FeedQuery, FeedState, TombstoneRow};
+use super::CHANGES_PATH;
 use crate::db::{rows_of, Database, Retry};
 use crate::error::ApiError;
 use crate::http::conditional::list_etag;
@@ -58,7 +59,13 @@ pub async fn changes(req: &Incoming, db: &Database) -> Result<Response, ApiError
                 .verify(&state.token_key)
                 .map_err(|kind| FieldError::query("since", kind))?;
             if state.has_forgotten(after) {
-                return Err(ApiError::ChangesForgotten);
+                return Err(ApiError::Gone {
+                    detail: "This token is older than the changes feed remembers deletes \
+                        (CHANGES_RETENTION_DAYS): some may be missing from it. Resync in full: \
+                        read the feed from `start`, replace your copy with what it lists, and \
+                        keep its last `next`.",
+                    start: CHANGES_PATH,
+                });
             }
             after
         }

@@ -20,11 +20,10 @@ pub fn preflight(
     status: u16,
     origins: &AllowedOrigins,
 ) -> Result<Response, ApiError> {
-    let headers = Headers::new();
-    if req.raw_header("access-control-request-method")?.is_none() {
-        headers.set("allow", allow)?;
-        return Ok(empty(status, headers));
+    if !is_preflight(req)? {
+        return allowed(allow, status);
     }
+    let headers = Headers::new();
     let origin = req.raw_header("origin")?.unwrap_or_default();
     if !origins.allows(&origin) {
         return Err(ApiError::OriginNotAllowed);
@@ -34,6 +33,18 @@ pub fn preflight(
     headers.set("access-control-allow-headers", ALLOWED_REQUEST_HEADERS)?;
     headers.set("access-control-max-age", PREFLIGHT_MAX_AGE_SECONDS)?;
     headers.set("vary", "Origin")?;
+    Ok(empty(status, headers))
+}
+
+/// Whether an `OPTIONS` is a CORS preflight: it names `Access-Control-Request-Method`.
+pub fn is_preflight(req: &Incoming) -> Result<bool, ApiError> {
+    Ok(req.raw_header("access-control-request-method")?.is_some())
+}
+
+/// The answer to a plain `OPTIONS`: the methods, in `Allow`.
+pub fn allowed(allow: &'static str, status: u16) -> Result<Response, ApiError> {
+    let headers = Headers::new();
+    headers.set("allow", allow)?;
     Ok(empty(status, headers))
 }
 

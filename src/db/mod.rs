@@ -3,6 +3,7 @@
 //! one place that reads D1's error messages.
 
 pub mod bookmark;
+pub mod report;
 pub mod usage;
 
 use std::cell::RefCell;

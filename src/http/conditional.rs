@@ -234,6 +234,27 @@ fn segment_version(opaque: &str, id: i64) -> Option<i64> {
     version.parse().ok()
 }
 
+/// `If-Match` on a write, as both OpenAPI documents describe it.
+#[cfg(test)]
+pub const IF_MATCH_DESCRIPTION: &str = "`*` or entity tags from an `ETag` of the segment (its \
+    JSON, its GeoJSON or its OGC feature; `W/` tags count too, as Cloudflare weakens the ETags \
+    of compressed responses): write only if the current version is one of them.";
+
+/// `If-None-Match` on a write, as both OpenAPI documents describe it.
+#[cfg(test)]
+pub const IF_NONE_MATCH_DESCRIPTION: &str =
+    "`*` or entity tags: write only if the current version is none of them.";
+
+/// The value of `If-Match` or `If-None-Match` on a write as [`TagList::parse`] takes it,
+/// for both OpenAPI documents: `*`, or a comma list of `"opaque"` / `W/"opaque"` with
+/// optional spaces and empty items. Empty is allowed: the runtime drops an empty header,
+/// so it means none.
+#[cfg(test)]
+pub fn write_condition_schema() -> serde_json::Value {
+    const TAGS: &str = r#"^[ \t]*(\*|[ \t,]*(W/)?"[^\x00-\x20"\x7f]*"([ \t]*,[ \t,]*(W/)?"[^\x00-\x20"\x7f]*")*[ \t,]*)?[ \t]*$"#;
+    serde_json::json!({"type": "string", "pattern": TAGS})
+}
+
 #[cfg(test)]
 mod tests;
 

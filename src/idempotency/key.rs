@@ -62,16 +62,29 @@ impl IdempotencyKey {
     }
 }
 
-/// The `Idempotency-Key` request header, for the OpenAPI document.
+/// The `Idempotency-Key` request header, for the v1 OpenAPI document: where it is taken
+/// (its description and schema are [`DESCRIPTION`] and [`header_schema`]).
 #[cfg(test)]
 #[derive(utoipa::IntoParams)]
 #[into_params(parameter_in = Header)]
 #[allow(dead_code)]
 pub struct IdempotencyKeyHeader {
-    /// 1 to 255 printable ASCII characters (a UUID is a good key), bare or as a quoted
-    /// string. Makes retries of this request safe for 24 h.
-    #[param(rename = "idempotency-key", min_length = 1, max_length = 255)]
+    #[param(rename = "idempotency-key")]
     idempotency_key: Option<String>,
+}
+
+/// The header, as both OpenAPI documents describe it.
+#[cfg(test)]
+pub const DESCRIPTION: &str = "1 to 255 printable ASCII characters (a UUID is a good key), \
+    bare or as a quoted string: a retry of this request with the same key and body within 24 h \
+    creates nothing and gets the first answer.";
+
+/// The header's value as it arrives (HTTP trims its ends), for both OpenAPI documents:
+/// printable ASCII, not blank; or empty, which the runtime drops (no key).
+#[cfg(test)]
+pub fn header_schema() -> serde_json::Value {
+    serde_json::json!({"type": "string", "maxLength": MAX_KEY_CHARS,
+        "pattern": "^([!-~]([ -~]*[!-~])?)?$"})
 }
 
 /// What makes two requests "the same request": lowercase hex SHA-256 of

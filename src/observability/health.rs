@@ -3,10 +3,11 @@
 use worker::{Date, Env, Response};
 
 use crate::db;
+use crate::db::report::DatabaseReport;
 use crate::db::usage::Usage;
 use crate::error::ApiError;
 use crate::http::json_response;
-use crate::observability::health_report::{DatabaseReport, Liveness};
+use crate::observability::health_report::Liveness;
 use crate::observability::telemetry;
 
 /// Liveness: the worker answers.
@@ -31,10 +32,10 @@ pub fn liveness() -> Result<Response, ApiError> {
     tag = "health",
     responses(
         (status = 200, description = "The database answers a query",
-            body = crate::observability::health_report::DatabaseReport,
+            body = crate::db::report::DatabaseReport,
             headers(("cache-control" = String, description = "`no-store`"))),
         (status = 503, description = "The database does not answer (or is not migrated); `database.error` says why in a few words",
-            body = crate::observability::health_report::DatabaseReport,
+            body = crate::db::report::DatabaseReport,
             headers(("cache-control" = String, description = "`no-store`"))),
     ),
 ))]

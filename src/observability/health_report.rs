@@ -1,4 +1,5 @@
-//! The bodies of the health checks, shared by the healthy answers and the `503`.
+//! The body of the liveness check, and the instant format every answer uses. (The
+//! database check's body is `db::report`'s, as its `503` is an error of the database.)
 
 use chrono::{DateTime, SecondsFormat};
 use serde::Serialize;
@@ -32,49 +33,6 @@ pub fn rfc3339(unix_ms: u64) -> String {
     DateTime::from_timestamp_millis(unix_ms as i64)
         .unwrap_or_default()
         .to_rfc3339_opts(SecondsFormat::Millis, true)
-}
-
-/// `GET /health/database`.
-#[derive(Debug, Serialize)]
-#[cfg_attr(test, derive(utoipa::ToSchema))]
-pub struct DatabaseReport<'a> {
-    status: &'static str,
-    database: DatabaseState<'a>,
-}
-
-#[derive(Debug, Serialize)]
-#[cfg_attr(test, derive(utoipa::ToSchema))]
-struct DatabaseState<'a> {
-    status: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    latency_ms: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<&'a str>,
-}
-
-impl<'a> DatabaseReport<'a> {
-    pub fn connected(latency_ms: u64) -> Self {
-        Self {
-            status: "healthy",
-            database: DatabaseState {
-                status: "connected",
-                latency_ms: Some(latency_ms),
-                error: None,
-            },
-        }
-    }
-
-    /// `reason` is shown to monitors, so it must be short and safe (no internals).
-    pub fn disconnected(reason: &'a str) -> Self {
-        Self {
-            status: "unhealthy",
-            database: DatabaseState {
-                status: "disconnected",
-                latency_ms: None,
-                error: Some(reason),
-            },
-        }
-    }
 }
 
 #[cfg(test)]

@@ -7,11 +7,13 @@ use super::query;
 use super::resources::{
     item, Bounds, Collection, Collections, Conformance, LandingPage, BOUNDS_SQL,
 };
+use crate::cors;
 use crate::db::{Database, Retry, Statement};
 use crate::error::ApiError;
 use crate::http::response::json_response_as;
 use crate::http::{self, bytes_response, conditional_get, json_response, Incoming};
 use crate::observability::health_report::rfc3339;
+use crate::router::Api;
 use crate::segments::geojson::{FeatureCollection, MEDIA_TYPE as GEOJSON};
 use crate::segments::list::cursor::Cursor;
 use crate::segments::list::handler::{asks_exact_count, next_page};
@@ -90,6 +92,19 @@ pub async fn read(raw_id: &str, req: &Incoming, db: &Database) -> Result<Respons
         &etag,
         http::header(req, "if-none-match")?.as_deref(),
     )?)
+}
+
+/// A plain `OPTIONS` on a feature: the methods it takes, in `Allow`, if it exists.
+pub async fn options(
+    raw_id: &str,
+    allow: &'static str,
+    db: &Database,
+) -> Result<Response, ApiError> {
+    let id = feature_id(raw_id)?;
+    store::find(db, id)
+        .await?
+        .ok_or(ApiError::SegmentNotFound(id.get()))?;
+    cors::allowed(allow, Api::Features.options_status())
 }
 
 /// The segment a `featureId` names: an id that cannot be a segment's names no feature, a

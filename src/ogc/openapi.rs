@@ -11,8 +11,13 @@ use serde_json::{json, Map, Value};
 use super::query::{DEFAULT_LIMIT, FORMATS, MAX_LIMIT, PARAMETERS};
 use super::resources::CONFORMANCE;
 use crate::access::keys::Resource;
+use crate::http::conditional;
+use crate::idempotency::key;
 use crate::router::{Api, Endpoint, Route, ROUTES};
-use crate::segments::fields::{client_fields, FieldRule, Kind, Place, Presence, FIELDS};
+use crate::segments::fields::schema::{self, in_properties, properties, required, Dialect};
+use crate::segments::fields::{FIELDS, ID_SEGMENTO};
+
+const DIALECT: Dialect = Dialect::OpenApi30;
 
 pub const PUBLISHED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/public/ogc/openapi.json");
 
@@ -62,15 +67,19 @@ fn path_item(route: &Route) -> Value {
             (method.to_ascii_lowercase(), operation)
         })
         .collect();
-    item.insert(
-        "options".into(),
-        json!({
-            "summary": "The methods this resource takes",
-            "responses": { "200": { "description": "The methods, in `Allow`; no body",
-                "headers": { "Allow": { "schema": { "type": "string" },
-                    "description": format!("`{}`", route.allow) } } } },
-        }),
-    );
+    let mut options = json!({
+        "summary": "The methods this resource takes",
+        "parameters": [],
+        "responses": { "200": { "description": "The methods, in `Allow`; no body",
+            "headers": { "Allow": { "schema": { "type": "string" },
+                "description": format!("`{}`", route.allow) } } } },
+    });
+    // An item's methods are those of a feature that exists (`ogc::handlers::options`).
+    if route.endpoint == Endpoint::Item {
+        options["parameters"] = json!([reference("featureId")]);
+        options["responses"]["404"] = response("No segment has this id", "Message");
+    }
+    item.insert("options".into(), options);
     Value::Object(item)
 }
 
@@ -254,9 +263,11 @@ fn header(name: &str, description: &str, schema: Value) -> Value {
 
 fn components() -> Value {
     let parameters = json!({
+        // No `maximum`: the standard has a larger limit clamped, not refused
+        // (/req/core/fc-limit-response-1), so any whole number from 1 is valid.
         "limit": query("limit", &format!(
             "Features per page: 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}); a larger value is read as {MAX_LIMIT}."),
-            json!({ "type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT })),
+            json!({ "type": "integer", "minimum": 1, "default": DEFAULT_LIMIT })),
         "bbox": query("bbox",
             "Only features inside this box: minLon,minLat,maxLon,maxLat in CRS84 (six numbers: \
              with heights, ignored). minLon greater than maxLon crosses the antimeridian.",
@@ -272,24 +283,18 @@ fn components() -> Value {
         "cursor": query("cursor", "Opaque position, from the `next` link of the previous page.", json!({ "type": "string" })),
         "f": query("f", "The encoding: JSON (GeoJSON for features), as without it.",
             json!({ "type": "string", "enum": FORMATS })),
-        "idempotencyKey": header("Idempotency-Key",
-            "1 to 255 printable ASCII characters (a UUID is a good key): a retry of this request \
-             with the same key and body within 24 h creates nothing and gets the first answer.",
-            json!({ "type": "string", "minLength": 1, "maxLength": 255 })),
-        "ifMatch": header("If-Match",
-            "`*` or entity tags from `ETag` (of this item, or of the v1 segment's JSON or \
-             GeoJSON; `W/` too): write only if the current version is one of them.",
-            json!({ "type": "string" })),
-        "ifNoneMatch": header("If-None-Match",
-            "`*` or entity tags: write only if the current version is none of them.",
-            json!({ "type": "string" })),
+        "idempotencyKey": header("Idempotency-Key", key::DESCRIPTION, key::header_schema()),
+        "ifMatch": header("If-Match", conditional::IF_MATCH_DESCRIPTION,
+            conditional::write_condition_schema()),
+        "ifNoneMatch": header("If-None-Match", conditional::IF_NONE_MATCH_DESCRIPTION,
+            conditional::write_condition_schema()),
         "prefer": header("Prefer",
             "`count=exact` (RFC 7240): a filtered page also gives `numberMatched`. Counting reads \
              every match, as D1 bills it (at 1,000,000 segments, up to the whole table); the \
              whole collection's is always given, from a kept count.",
             json!({ "type": "string" })),
         "featureId": { "name": "featureId", "in": "path", "required": true,
-            "description": "The segment's `id_segmento`.", "schema": { "type": "string" } },
+            "description": ID_SEGMENTO.description, "schema": schema::id() },
     });
     json!({
         "parameters": parameters,
@@ -299,43 +304,18 @@ fn components() -> Value {
     })
 }
 
-/// A field's value, within the rules table's bounds.
-fn field_schema(field: &FieldRule) -> Value {
-    let mut schema = match field.kind {
-        Kind::Text { max_chars, .. } => json!({ "type": "string", "maxLength": max_chars }),
-        Kind::Number { min, max } => json!({ "type": "number", "minimum": min, "maximum": max }),
-        Kind::Integer => json!({ "type": "integer" }),
-        Kind::Instant => json!({ "type": "string", "format": "date-time" }),
-    };
-    if field.presence == Presence::Optional {
-        schema["nullable"] = json!(true);
-    }
-    schema
-}
-
 fn schemas() -> Value {
     let link = json!({ "type": "object", "required": ["href", "rel"], "properties": {
         "href": { "type": "string" }, "rel": { "type": "string" }, "type": { "type": "string" } } });
     let links = json!({ "type": "array", "items": { "$ref": "#/components/schemas/Link" } });
-    let properties: Map<String, Value> = FIELDS
-        .iter()
-        .map(|field| (field.name.to_owned(), field_schema(field)))
-        .collect();
+    let stored = properties(FIELDS.into_iter(), DIALECT);
     // What a create or a replace takes: the client's properties, and a position.
-    let sent: Vec<&FieldRule> = client_fields()
-        .filter(|field| field.place == Place::Property)
-        .collect();
-    let required: Vec<&str> = sent
-        .iter()
-        .filter(|field| field.presence == Presence::Required)
-        .map(|field| field.name)
-        .collect();
-    let sent: Map<String, Value> = sent
-        .iter()
-        .map(|field| (field.name.to_owned(), field_schema(field)))
-        .collect();
+    let (sent, required) = (
+        properties(in_properties(), DIALECT),
+        required(in_properties()),
+    );
     let position = json!({ "type": "array", "minItems": 2, "maxItems": 3, "items": { "type": "number" },
-        "description": "`[longitud, latitud]` in CRS84, or with an altitude after them (ignored)" });
+        "description": format!("{} in CRS84, or with an altitude after them (ignored)", schema::position()) });
     let feature_input = json!({ "type": "object", "required": ["type", "geometry"],
         "description": "A GeoJSON Feature of a Point. Its `id`, other members and other \
             properties are ignored; the items' own features can be sent back as they are.",
@@ -345,9 +325,9 @@ fn schemas() -> Value {
                 "type": { "type": "string", "enum": ["Point"] }, "coordinates": position } },
             "properties": { "type": "object", "nullable": true, "required": required, "properties": sent } } });
     let feature_patch = json!({ "type": "object",
-        "description": "A JSON Merge Patch (RFC 7396) of the item's Feature: the properties \
-            sent change (`null` clears one; `nombre` cannot be cleared), `coordinates` sent \
-            move the point, and whatever is left out stays.",
+        "description": format!("A JSON Merge Patch (RFC 7396) of the item's Feature: the \
+            properties sent change (`null` clears {}), `coordinates` sent move the point, and \
+            whatever is left out stays.", schema::named(schema::optional_fields())),
         "properties": {
             "type": { "type": "string", "enum": ["Feature"] },
             "geometry": { "type": "object", "properties": {
@@ -360,7 +340,7 @@ fn schemas() -> Value {
             "type": { "type": "string", "enum": ["Point"] },
             "coordinates": { "type": "array", "minItems": 2, "maxItems": 2, "items": { "type": "number" } } } },
         "properties": { "type": "object", "required": FIELDS.iter().map(|field| field.name).collect::<Vec<_>>(),
-            "properties": properties },
+            "properties": stored },
         "links": links,
     } });
     json!({

@@ -16,13 +16,17 @@ use utoipa::{Modify, OpenApi};
 
 use crate::access::keys::{required_scope, AccessMode, Resource, Scope};
 use crate::db::bookmark::BOOKMARK_HEADER;
+use crate::db::report::DatabaseReport;
 use crate::error::{ErrorMessage, ValidationErrors};
+use crate::http::conditional;
 use crate::http::negotiation::Format;
+use crate::idempotency::key;
 use crate::map;
-use crate::observability::health_report::{DatabaseReport, Liveness};
+use crate::observability::health_report::Liveness;
 use crate::observability::{health, telemetry};
 use crate::router::ROUTES;
 use crate::segments::bulk::{FeatureCollectionInput, MAX_ITEMS};
+use crate::segments::fields::{self, schema::coordinate};
 use crate::segments::geojson::{Feature, FeatureCollection};
 use crate::segments::list::item::ListItem;
 use crate::segments::list::page::Page;
@@ -97,15 +101,6 @@ fn document() -> String {
     serde_json::to_string_pretty(&document).expect("the document serializes") + "\n"
 }
 
-/// Entity tags as `If-Match` / `If-None-Match` on a write take them (`TagList::parse`):
-/// `*`, or a comma list of `"opaque"` / `W/"opaque"` with optional spaces and empty items.
-/// An empty value is allowed: the runtime drops an empty header, so it means none.
-const ENTITY_TAGS_PATTERN: &str = r#"^[ \t]*(\*|[ \t,]*(W/)?"[^\x00-\x20"\x7f]*"([ \t]*,[ \t,]*(W/)?"[^\x00-\x20"\x7f]*")*[ \t,]*)?[ \t]*$"#;
-
-/// An `Idempotency-Key` as it arrives (HTTP trims the ends): printable ASCII, not blank;
-/// or empty, which the runtime drops (no key).
-const IDEMPOTENCY_KEY_PATTERN: &str = "^([!-~]([ -~]*[!-~])?)?$";
-
 mod segments;
 
 /// What the derive cannot say, said in the document itself, so that every request the
@@ -114,7 +109,7 @@ mod segments;
 /// closed request objects, exact header grammars and the id's range.
 fn refine(document: &mut serde_json::Value) {
     use serde_json::json;
-    let (longitude, latitude) = (segments::coordinate(0), segments::coordinate(1));
+    let (longitude, latitude) = (coordinate(0), coordinate(1));
     let schemas = &mut document["components"]["schemas"];
 
     schemas["FeatureInput"]["properties"]["properties"] = segments::feature_properties();
@@ -141,8 +136,8 @@ fn refine(document: &mut serde_json::Value) {
                 let schema = &mut parameter["schema"];
                 match name.as_str() {
                     "id_segmento" => {
-                        schema["minimum"] = json!(-crate::validation::input::MAX_SAFE_INTEGER);
-                        schema["maximum"] = json!(crate::validation::input::MAX_SAFE_INTEGER);
+                        *schema = fields::schema::id();
+                        parameter["description"] = json!(fields::ID_SEGMENTO.description);
                     }
                     "near" => schema["prefixItems"] = json!([longitude, latitude]),
                     "skip" => schema["maximum"] = json!(Page::MAX_WINDOW),
@@ -152,12 +147,16 @@ fn refine(document: &mut serde_json::Value) {
                     // A read ignores a malformed If-None-Match (the full answer is always
                     // right); a write refuses it.
                     "if-match" | "if-none-match" if method != "get" => {
-                        *schema = json!({"type": "string", "pattern": ENTITY_TAGS_PATTERN})
+                        *schema = conditional::write_condition_schema();
+                        parameter["description"] = json!(match name.as_str() {
+                            "if-match" => conditional::IF_MATCH_DESCRIPTION,
+                            _ => conditional::IF_NONE_MATCH_DESCRIPTION,
+                        });
                     }
                     "if-none-match" => *schema = json!({"type": "string"}),
                     "idempotency-key" => {
-                        *schema = json!({"type": "string", "maxLength": 255,
-                            "pattern": IDEMPOTENCY_KEY_PATTERN})
+                        *schema = key::header_schema();
+                        parameter["description"] = json!(key::DESCRIPTION);
                     }
                     _ => {}
                 }

@@ -1,5 +1,8 @@
+use serde_json::{json, Value};
+
 use super::*;
 use crate::router::Api;
+use crate::segments::fields::{Place, FIELDS};
 
 #[test]
 fn the_published_document_is_what_the_code_generates() {
@@ -23,4 +26,66 @@ fn the_document_is_openapi_3_1_and_documents_every_route_of_the_table_with_its_m
         allowed.sort_unstable();
         assert_eq!(documented, allowed, "{}", route.path);
     }
+}
+
+/// `schema` as OpenAPI 3.0 says it: a nullable type with `nullable`, not a type list.
+fn as_3_0(schema: &Value) -> Value {
+    let mut schema = schema.clone();
+    if let Some([kind, null]) = schema["type"].as_array().map(Vec::as_slice) {
+        assert_eq!(null, "null", "{schema}");
+        let kind = kind.clone();
+        schema["type"] = kind;
+        schema["nullable"] = json!(true);
+    }
+    schema
+}
+
+#[test]
+fn both_documents_state_every_field_s_constraints_identically() {
+    let v1: Value = serde_json::from_str(&document()).unwrap();
+    let ogc: Value = serde_json::from_str(&crate::ogc::openapi::document()).unwrap();
+    let (v1, ogc) = (&v1["components"]["schemas"], &ogc["components"]["schemas"]);
+    // What each document calls a stored segment, a create's and an update's properties.
+    let pairs = [
+        (&v1["Segmento"], &ogc["Feature"]["properties"]["properties"]),
+        (
+            &v1["SegmentoCreate"],
+            &ogc["FeatureInput"]["properties"]["properties"],
+        ),
+        (
+            &v1["SegmentoUpdate"],
+            &ogc["FeaturePatch"]["properties"]["properties"],
+        ),
+    ];
+
+    for field in FIELDS {
+        for (v1, ogc) in pairs {
+            let in_ogc = &ogc["properties"][field.name];
+            // A feature carries its position in `geometry`, and a write's body ignores
+            // the server's fields.
+            if in_ogc.is_null() && (field.place != Place::Property || !field.is_client()) {
+                continue;
+            }
+            assert_eq!(
+                as_3_0(&v1["properties"][field.name]),
+                *in_ogc,
+                "{}",
+                field.name
+            );
+        }
+    }
+    for (v1, ogc) in pairs {
+        assert_eq!(required_of(v1, ogc), required_of(ogc, ogc), "{v1}");
+    }
+}
+
+/// The properties `schema` requires of those `like` has.
+fn required_of(schema: &Value, like: &Value) -> Vec<String> {
+    let names = schema["required"].as_array().cloned().unwrap_or_default();
+    names
+        .iter()
+        .filter_map(Value::as_str)
+        .filter(|name| !like["properties"][name].is_null())
+        .map(str::to_owned)
+        .collect()
 }

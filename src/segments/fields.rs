@@ -2,9 +2,10 @@
 //! also its column), what it holds and within which bounds, whether a client must send it,
 //! may clear it, or the server owns it, and where a GeoJSON Feature carries it.
 //!
-//! Validation (`model`), the OpenAPI document, the bulk and GeoJSON imports (`bulk`), the
-//! SQL column lists (`store`, `list::sql`) and the property-test oracle all read this
-//! table; a native test holds the migrations' CHECK constraints against it at the edges.
+//! Validation (`model`), both OpenAPI documents (`schema`), the bulk and GeoJSON imports
+//! (`bulk`), the SQL column lists (`store`, `list::sql`) and the property-test oracle all
+//! read this table; a native test holds the migrations' CHECK constraints against it at
+//! the edges.
 
 use std::sync::LazyLock;
 
@@ -16,7 +17,7 @@ pub enum Kind {
     Text { max_chars: u64, not_blank: bool },
     /// A finite number within `[min, max]`.
     Number { min: f64, max: f64 },
-    /// An integer the server sets.
+    /// A whole number from 1, which the server sets.
     Integer,
     /// An RFC 3339 UTC instant with milliseconds, set by the database.
     Instant,
@@ -51,11 +52,11 @@ pub struct FieldRule {
     pub kind: Kind,
     pub presence: Presence,
     pub place: Place,
-    /// What the field means, for the OpenAPI document.
+    /// What the field means, for the OpenAPI documents.
     pub description: Option<&'static str>,
 }
 
-pub const ID_SEGMENTO: FieldRule = server("id_segmento", Kind::Integer);
+pub const ID_SEGMENTO: FieldRule = server("id_segmento", Kind::Integer, "The segment's id.");
 
 pub const NOMBRE: FieldRule = FieldRule {
     name: "nombre",
@@ -112,9 +113,15 @@ pub const UBICACION: FieldRule = FieldRule {
     description: Some("Where the segment is (a city, a district)."),
 };
 
-pub const CREATED_AT: FieldRule = server("created_at", Kind::Instant);
-pub const UPDATED_AT: FieldRule = server("updated_at", Kind::Instant);
-pub const VERSION: FieldRule = server("version", Kind::Integer);
+pub const CREATED_AT: FieldRule = server("created_at", Kind::Instant, INSTANT);
+pub const UPDATED_AT: FieldRule = server("updated_at", Kind::Instant, INSTANT);
+pub const VERSION: FieldRule = server(
+    "version",
+    Kind::Integer,
+    "1 when created, one more after each update; the `ETag` is made from it.",
+);
+
+const INSTANT: &str = "RFC 3339 UTC, set by the database.";
 
 /// Every field of a segment, in the order of the table's columns (and of a `422`'s
 /// problems).
@@ -130,13 +137,13 @@ pub const FIELDS: [&FieldRule; 9] = [
     &VERSION,
 ];
 
-const fn server(name: &'static str, kind: Kind) -> FieldRule {
+const fn server(name: &'static str, kind: Kind, description: &'static str) -> FieldRule {
     FieldRule {
         name,
         kind,
         presence: Presence::Server,
         place: Place::Property,
-        description: None,
+        description: Some(description),
     }
 }
 
@@ -199,6 +206,9 @@ fn join(fields: impl Iterator<Item = &'static FieldRule>) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+#[cfg(test)]
+pub mod schema;
 
 #[cfg(test)]
 mod tests;

@@ -27,7 +27,7 @@ pub const COLLECTION_PATH: &str = "/api/v1/segmentos";
     path = "/api/v1/segmentos/{id_segmento}",
     tag = "segmentos",
     params(
-        ("id_segmento" = i64, Path, description = "The segment's id"),
+        ("id_segmento" = i64, Path),
         ("format" = Option<crate::http::negotiation::Format>, Query, description = "`json` (default) or `geojson`; overrides `Accept`"),
         ("if-none-match" = Option<String>, Header, description = "Entity tags (or `*`) the client holds: `304` when one is current"),
     ),
@@ -86,7 +86,7 @@ pub async fn get(raw_id: &str, req: &Incoming, db: &Database) -> Result<Response
     path = "/api/v1/segmentos/{id_segmento}",
     tag = "segmentos",
     params(
-        ("id_segmento" = i64, Path, description = "The segment's id"),
+        ("id_segmento" = i64, Path),
         IfMatchHeaders,
     ),
     request_body = crate::segments::model::SegmentPatch,
@@ -127,7 +127,7 @@ pub async fn update(raw_id: &str, req: &Incoming, db: &Database) -> Result<Respo
     path = "/api/v1/segmentos/{id_segmento}",
     tag = "segmentos",
     params(
-        ("id_segmento" = i64, Path, description = "The segment's id"),
+        ("id_segmento" = i64, Path),
         IfMatchHeaders,
     ),
     responses(
@@ -176,17 +176,15 @@ pub fn settled<T>(
     }
 }
 
-/// The conditional-request headers of a write, for the OpenAPI document.
+/// The conditional-request headers of a write, for the v1 OpenAPI document: where they
+/// are taken (their descriptions and schema are `http::conditional`'s).
 #[cfg(test)]
 #[derive(utoipa::IntoParams)]
 #[into_params(parameter_in = Header)]
 #[allow(dead_code)]
 struct IfMatchHeaders {
-    /// `*` or entity tags from `ETag`: write only if the current version is one of them
-    /// (`W/` tags count too, as Cloudflare weakens the ETags of compressed responses).
     #[param(rename = "if-match")]
     if_match: Option<String>,
-    /// `*` or entity tags: write only if the current version is none of them.
     #[param(rename = "if-none-match")]
     if_none_match: Option<String>,
 }

@@ -14,10 +14,9 @@ use crate::validation::input::{
     finite, integer_in_range, not_blank, Checker, Field, MAX_SAFE_INTEGER,
 };
 
-/// A stored segment, as D1 returns it and as the API sends it.
-// The OpenAPI schema keeps the wire's name, `Segmento`.
+/// A stored segment, as D1 returns it and as the API sends it. Its fields are the rules
+/// table's (`fields`), which the OpenAPI documents describe it from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(utoipa::ToSchema), schema(as = Segmento))]
 pub struct Segment {
     pub id_segmento: i64,
     pub nombre: String,
@@ -25,12 +24,8 @@ pub struct Segment {
     pub longitud: f64,
     pub latitud: f64,
     pub ubicacion: Option<String>,
-    /// RFC 3339 UTC, set by the database.
     pub created_at: String,
-    /// RFC 3339 UTC, set by the database.
     pub updated_at: String,
-    /// 1 when created, one more after each update; the `ETag` is made from it.
-    #[cfg_attr(test, schema(minimum = 1))]
     pub version: i64,
 }
 

@@ -119,3 +119,17 @@ fn challenges_follow_rfc_6750() {
     assert_eq!(Denial::InsufficientScope(Scope::Admin).status(), 403);
     assert_eq!(Denial::InvalidKey.status(), 401);
 }
+
+#[test]
+fn a_missing_or_bad_key_is_401_and_a_missing_scope_403() {
+    let status = |denial: Denial| ApiError::from(denial).status();
+
+    assert_eq!(status(Denial::MissingKey), 401);
+    assert_eq!(status(Denial::InvalidKey), 401);
+    let forbidden = ApiError::from(Denial::InsufficientScope(Scope::Write));
+    assert_eq!(forbidden.status(), 403);
+    assert_eq!(
+        serde_json::to_value(forbidden.body()).unwrap(),
+        serde_json::json!({"detail": "The API key lacks the `write` scope"})
+    );
+}

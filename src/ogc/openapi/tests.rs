@@ -69,7 +69,12 @@ fn limit_bbox_and_datetime_are_the_standard_s_form_parameters() {
         assert_eq!(parameters[name]["style"], "form", "{name}");
         assert_eq!(parameters[name]["explode"], false, "{name}");
     }
-    assert_eq!(parameters["limit"]["schema"]["maximum"], MAX_LIMIT);
+    // A larger limit is clamped, not refused, so the schema has no maximum.
+    assert!(parameters["limit"]["schema"].get("maximum").is_none());
+    assert!(parameters["limit"]["description"]
+        .as_str()
+        .unwrap()
+        .contains(&format!("read as {MAX_LIMIT}")));
     assert_eq!(parameters["limit"]["schema"]["default"], DEFAULT_LIMIT);
     assert_eq!(parameters["bbox"]["schema"]["oneOf"][1]["maxItems"], 6);
 }
