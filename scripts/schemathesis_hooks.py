@@ -14,7 +14,7 @@ meant to be invalid are sent as generated and must still be refused.
   a fresh key per request, so valid cases get a unique one.
 
 One bound spans two parameters, which a schema cannot say: a list's `skip + limit` is at
-most 10,000 (README, "Listing"). Valid cases keep within it.
+most 10,000 (docs/api.md, "Rules"). Valid cases keep within it.
 """
 
 import uuid

@@ -260,7 +260,7 @@ async fn serve(
 /// A future behind a pointer and a vtable, so that its state machine stays a function of
 /// its own in the module: V8 compiles it when a request first runs it. Awaited inline, each
 /// handler (and the key lookup) would become part of the one function that every cold
-/// start compiles whole, whatever the request (README, "Profiling": the cold-start A/B).
+/// start compiles whole, whatever the request (docs/performance.md, "Profiling": the cold-start A/B).
 fn out_of_line<'a, T>(
     future: impl Future<Output = T> + 'a,
 ) -> Pin<Box<dyn Future<Output = T> + 'a>> {

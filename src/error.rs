@@ -22,8 +22,10 @@ pub enum ApiError {
     /// `detail` (`access::keys::Denial` says which).
     Denied {
         status: u16,
-        challenge: String,
-        detail: String,
+        // Boxed: a `String` is a word longer, and every `Result` in the worker carries
+        // the size of the largest variant.
+        challenge: Box<str>,
+        detail: Box<str>,
     },
     /// 403 Forbidden: a CORS preflight from an origin not on `CORS_ALLOWED_ORIGINS`.
     OriginNotAllowed,
@@ -156,7 +158,7 @@ impl ApiError {
                 return ErrorBody::Health(DatabaseReport::disconnected(reason))
             }
             Self::Gone { detail, start } => return ErrorBody::Gone(GoneBody { detail, start }),
-            Self::Denied { detail, .. } => detail.clone(),
+            Self::Denied { detail, .. } => detail.to_string(),
             Self::OriginNotAllowed => "Origin not allowed".to_owned(),
             Self::RateLimited => "Too Many Requests: retry later".to_owned(),
             Self::SegmentNotFound(id) => format!("Segmento {id} not found"),

@@ -125,7 +125,7 @@ describe('golden bodies of stored segments', () => {
       'list geojson by updated_at': '?sort=-updated_at&format=geojson',
       'list page of 5 with its next link': '?limit=5',
       'list second page of 5 by name': '?limit=5&skip=5&sort=-nombre',
-      'list searched': '?search=%C3%B1and%C3%BA',
+      'list searched with q': '?q=%C3%B1and%C3%BA',
       'list in a bbox': '?bbox=-180,-1,180,1',
       'list near': '?near=0.0001,0.00001&radius_m=200000',
       'list near geojson, paged': '?near=-0.5,0.25&limit=4&format=geojson',
@@ -136,6 +136,17 @@ describe('golden bodies of stored segments', () => {
     for (const [name, query] of Object.entries(lists)) {
       await readsAsRecorded(name, `${SEGMENTOS}${query}`);
     }
+    // The search finds exactly the rows whose text holds the term, diacritics aside.
+    const searched = recorded['list searched with q'];
+    const found = JSON.parse(searched.slice(searched.indexOf('\n') + 1));
+    const holding = rows.filter((row) =>
+      [row.nombre, row.descripcion, row.ubicacion].some((text) => text?.includes('ñandú')),
+    );
+    assert.ok(holding.length > 0 && holding.length < rows.length);
+    assert.deepEqual(
+      found.map((segment) => segment.id_segmento).sort((a, b) => a - b),
+      holding.map((row) => row.id_segmento).sort((a, b) => a - b),
+    );
   });
 
   it('a followed next link reads as recorded', async () => {

@@ -161,8 +161,8 @@ impl From<Denial> for ApiError {
     fn from(denial: Denial) -> Self {
         Self::Denied {
             status: denial.status(),
-            challenge: denial.challenge(),
-            detail: denial.detail(),
+            challenge: denial.challenge().into(),
+            detail: denial.detail().into(),
         }
     }
 }

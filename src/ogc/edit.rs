@@ -12,14 +12,14 @@ use super::resources::{item, item_url};
 use super::{origin, ITEMS_PATH};
 use crate::db::Database;
 use crate::error::ApiError;
-use crate::http::conditional::feature_etag;
+use crate::http::conditional::{feature_etag, WriteConditions};
 use crate::http::{self, bytes_response, empty_response, Incoming, MAX_BODY_BYTES};
 use crate::idempotency::{self, key::StoredResponse};
 use crate::segments::create::{only, NewSegments};
 use crate::segments::geojson::{input, MEDIA_TYPE as GEOJSON};
-use crate::segments::handlers::{settled, write_conditions};
+use crate::segments::handlers::write_conditions;
 use crate::segments::model::{Segment, SegmentId, SegmentPatch};
-use crate::segments::store::{self, ConditionalWrite};
+use crate::segments::store;
 use crate::validation::FieldError;
 
 /// `POST /collections/segmentos/items`: `201` with the new item, its absolute `Location`
@@ -73,7 +73,9 @@ pub async fn delete(raw_id: &str, req: &Incoming, db: &Database) -> Result<Respo
     let id = feature_id(raw_id)?;
     let conditions = write_conditions(req, id)?;
     let written = store::delete(db, id, &conditions).await?;
-    held(id, conditions.if_match.is_some(), written)?;
+    written.settled(missing(id, &conditions), |version| {
+        feature_etag(id.get(), version)
+    })?;
     Ok(empty_response(204))
 }
 
@@ -87,18 +89,20 @@ async fn write(
     let conditions = write_conditions(req, id);
     let (change, conditions) = ApiError::combine(change.map_err(ApiError::from), conditions)?;
     let written = store::update(db, id, &change, &conditions).await?;
-    let segment = held(id, conditions.if_match.is_some(), written)?;
+    let segment = written.settled(missing(id, &conditions), |version| {
+        feature_etag(id.get(), version)
+    })?;
     let (body, etag) = item(origin(req.url()), segment)?;
     let mut response = bytes_response(200, body.into_bytes(), GEOJSON)?;
     response.headers_mut().set("etag", &etag)?;
     Ok(response)
 }
 
-/// The written value, or the error a refused or missing item is. `If-Match` on an item
-/// that does not exist is a `412`, not a `404` (/req/create-replace-delete/put-rid-exception).
-fn held<T>(id: SegmentId, if_match: bool, written: ConditionalWrite<T>) -> Result<T, ApiError> {
-    match written {
-        ConditionalWrite::Missing if if_match => Err(ApiError::PreconditionFailed { etag: None }),
-        written => settled(id, written, |version| feature_etag(id.get(), version)),
+/// The answer to a write on an item that does not exist: `If-Match` names a version it
+/// does not have, so a `412`, not a `404` (/req/create-replace-delete/put-rid-exception).
+fn missing(id: SegmentId, conditions: &WriteConditions) -> ApiError {
+    match conditions.if_match {
+        Some(_) => ApiError::PreconditionFailed { etag: None },
+        None => ApiError::SegmentNotFound(id.get()),
     }
 }

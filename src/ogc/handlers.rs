@@ -15,8 +15,7 @@ use crate::http::{self, bytes_response, conditional_get, json_response, Incoming
 use crate::observability::health_report::rfc3339;
 use crate::router::Api;
 use crate::segments::geojson::{FeatureCollection, MEDIA_TYPE as GEOJSON};
-use crate::segments::list::cursor::Cursor;
-use crate::segments::list::handler::{asks_exact_count, next_page};
+use crate::segments::list::handler::asks_exact_count;
 use crate::segments::list::sql;
 use crate::segments::model::SegmentId;
 use crate::segments::store;
@@ -67,10 +66,7 @@ pub async fn items(req: &Incoming, db: &Database) -> Result<Response, ApiError> 
     let mut query = query::parse(http::query_pairs(url)).map_err(ApiError::Validation)?;
     query.count_matches = asks_exact_count(req)?;
     let page = sql::list(db, &query).await?;
-    let next = match page.rows.last() {
-        Some(last) if page.more => Some(next_page(url, &Cursor::after(last, &query.sort))),
-        _ => None,
-    };
+    let next = page.next_link(url, &query.sort);
     let items = FeatureCollection::new(&page.rows, page.total, url.to_owned(), next)
         .stamped(rfc3339(worker::Date::now().as_millis()));
     let mut response = json_response_as(200, &items, GEOJSON)?;
@@ -83,9 +79,7 @@ pub async fn items(req: &Incoming, db: &Database) -> Result<Response, ApiError> 
 pub async fn read(raw_id: &str, req: &Incoming, db: &Database) -> Result<Response, ApiError> {
     only_format(req)?;
     let id = feature_id(raw_id)?;
-    let segment = store::find(db, id)
-        .await?
-        .ok_or(ApiError::SegmentNotFound(id.get()))?;
+    let segment = store::get(db, id).await?;
     let (body, etag) = item(origin(req.url()), segment)?;
     Ok(conditional_get(
         bytes_response(200, body.into_bytes(), GEOJSON)?,
@@ -101,9 +95,7 @@ pub async fn options(
     db: &Database,
 ) -> Result<Response, ApiError> {
     let id = feature_id(raw_id)?;
-    store::find(db, id)
-        .await?
-        .ok_or(ApiError::SegmentNotFound(id.get()))?;
+    store::get(db, id).await?;
     cors::allowed(allow, Api::Features.options_status())
 }
 

@@ -6,7 +6,7 @@ use worker::Response;
 use super::list::item::ListItem;
 use super::list::params::ListParams;
 use super::model::{SegmentId, SegmentPayload};
-use super::store::{self, ConditionalWrite};
+use super::store;
 use crate::db::Database;
 use crate::error::ApiError;
 use crate::http::conditional::{segment_etag, WriteConditions};
@@ -55,9 +55,7 @@ pub async fn get(raw_id: &str, req: &Incoming, db: &Database) -> Result<Response
     let format = ListParams::from_query(http::query_pairs(req.url())).format();
     let id = SegmentId::parse(raw_id).map_err(ApiError::from);
     let (id, format) = ApiError::combine(id, format.map_err(ApiError::from))?;
-    let segment = store::find(db, id)
-        .await?
-        .ok_or(ApiError::SegmentNotFound(id.get()))?;
+    let segment = store::get(db, id).await?;
     let format = Format::negotiate(format, http::header(req, "accept")?.as_deref());
     let etag = segment_etag(segment.id_segmento, segment.version, format);
     let row = ListItem::from(segment);
@@ -110,7 +108,7 @@ pub async fn update(raw_id: &str, req: &Incoming, db: &Database) -> Result<Respo
     let (id, patch) = ApiError::combine(id, patch)?;
     let conditions = write_conditions(req, id)?;
     let written = store::update(db, id, &patch, &conditions).await?;
-    let segment = settled(id, written, |version| {
+    let segment = written.settled(ApiError::SegmentNotFound(id.get()), |version| {
         segment_etag(id.get(), version, Format::Json)
     })?;
     let mut response = json_response(200, &segment)?;
@@ -143,7 +141,7 @@ pub async fn delete(raw_id: &str, req: &Incoming, db: &Database) -> Result<Respo
     let id = SegmentId::parse(raw_id)?;
     let conditions = write_conditions(req, id)?;
     let written = store::delete(db, id, &conditions).await?;
-    settled(id, written, |version| {
+    written.settled(ApiError::SegmentNotFound(id.get()), |version| {
         segment_etag(id.get(), version, Format::Json)
     })?;
     Ok(empty_response(204))
@@ -158,22 +156,6 @@ pub fn write_conditions(req: &Incoming, id: SegmentId) -> Result<WriteConditions
         if_match.as_deref(),
         if_none_match.as_deref(),
     )?)
-}
-
-/// The written value, or the error a refused or missing segment is; a refusal names the
-/// current version by its `etag` in the representation written.
-pub fn settled<T>(
-    id: SegmentId,
-    written: ConditionalWrite<T>,
-    etag: impl Fn(i64) -> String,
-) -> Result<T, ApiError> {
-    match written {
-        ConditionalWrite::Done(value) => Ok(value),
-        ConditionalWrite::Refused { version } => Err(ApiError::PreconditionFailed {
-            etag: Some(etag(version)),
-        }),
-        ConditionalWrite::Missing => Err(ApiError::SegmentNotFound(id.get())),
-    }
 }
 
 /// The conditional-request headers of a write, for the v1 OpenAPI document: where they

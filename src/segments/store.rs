@@ -60,6 +60,21 @@ pub enum ConditionalWrite<T> {
     Missing,
 }
 
+impl<T> ConditionalWrite<T> {
+    /// The written value, or the error a refused or missing segment is: a refusal names
+    /// the current version by its `etag` in the representation written; `missing` is the
+    /// answer when there was no segment (a `404`, or a `412` where `If-Match` asked for one).
+    pub fn settled(self, missing: ApiError, etag: impl Fn(i64) -> String) -> Result<T, ApiError> {
+        match self {
+            ConditionalWrite::Done(value) => Ok(value),
+            ConditionalWrite::Refused { version } => Err(ApiError::PreconditionFailed {
+                etag: Some(etag(version)),
+            }),
+            ConditionalWrite::Missing => Err(missing),
+        }
+    }
+}
+
 /// Inserts segments, all or none, in one batch; they come back in input order. With a
 /// fence, the rows are written only while the request still holds its idempotency key,
 /// and the key records their ids in the same batch.
@@ -120,7 +135,14 @@ pub(crate) fn insert_statement<'a>(
     statement
 }
 
-pub async fn find(db: &Database, id: SegmentId) -> Result<Option<Segment>, ApiError> {
+/// The segment with this id, or the `404` of one that does not exist.
+pub async fn get(db: &Database, id: SegmentId) -> Result<Segment, ApiError> {
+    find(db, id)
+        .await?
+        .ok_or(ApiError::SegmentNotFound(id.get()))
+}
+
+async fn find(db: &Database, id: SegmentId) -> Result<Option<Segment>, ApiError> {
     let statement = Statement::new(SELECT_ONE.as_str(), vec![Param::Integer(id.get())]);
     db.first(&statement, Retry::Transient).await
 }

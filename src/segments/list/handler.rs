@@ -4,6 +4,7 @@ use worker::Response;
 
 use super::cursor::Cursor;
 use super::params::ListParams;
+use super::sort::Sort;
 use super::sql;
 use crate::db::Database;
 use crate::error::ApiError;
@@ -58,10 +59,7 @@ pub async fn list(req: &Incoming, db: &Database) -> Result<Response, ApiError> {
     let exact = asks_exact_count(req)?;
     query.count_matches |= exact;
     let page = sql::list(db, &query).await?;
-    let next = match page.rows.last() {
-        Some(last) if page.more => Some(next_page(url, &Cursor::after(last, &query.sort))),
-        _ => None,
-    };
+    let next = page.next_link(url, &query.sort);
     let format = Format::negotiate(query.format, http::header(req, "accept")?.as_deref());
     let body = match format {
         Format::Json => serde_json::to_vec(&page.rows),
@@ -102,8 +100,18 @@ pub fn asks_exact_count(req: &Incoming) -> Result<bool, ApiError> {
     Ok(prefer::asks(prefer.as_deref(), "count", "exact"))
 }
 
-/// This list's URL with its position replaced by `cursor`: the same filters, order,
-/// limit and format. `skip` is dropped, as the cursor already holds the position.
-pub fn next_page(url: &str, cursor: &str) -> String {
-    http::with_position(url, &["cursor", "skip"], "cursor", cursor)
+impl sql::ListPage {
+    /// The next page's URL when rows follow this one: this list's URL with its position
+    /// replaced by a cursor after the last row (the same filters, order, limit and format;
+    /// `skip` is dropped, as the cursor holds the position).
+    pub fn next_link(&self, url: &str, sort: &Sort) -> Option<String> {
+        let last = self.rows.last().filter(|_| self.more)?;
+        let cursor = Cursor::after(last, sort);
+        Some(http::with_position(
+            url,
+            &["cursor", "skip"],
+            "cursor",
+            &cursor,
+        ))
+    }
 }

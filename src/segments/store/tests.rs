@@ -313,3 +313,24 @@ fn no_number_is_given_twice_even_once_the_highest_ones_are_gone() {
 
     assert_eq!(sequence(&db).0, [(2, 3)]);
 }
+
+#[test]
+fn a_settled_write_gives_its_value_names_a_refusal_s_version_and_answers_a_missing_segment_as_told()
+{
+    let etag = |version: i64| format!("\"v{version}\"");
+    let gone = || ApiError::SegmentNotFound(7);
+    assert_eq!(
+        ConditionalWrite::Done(3).settled(gone(), etag).ok(),
+        Some(3)
+    );
+    let refused = ConditionalWrite::<()>::Refused { version: 4 };
+    match refused.settled(gone(), etag) {
+        Err(ApiError::PreconditionFailed { etag }) => assert_eq!(etag.as_deref(), Some("\"v4\"")),
+        other => panic!("a refusal is a 412 naming the current version: {other:?}"),
+    }
+    let missing = ApiError::PreconditionFailed { etag: None };
+    match ConditionalWrite::<()>::Missing.settled(missing, etag) {
+        Err(ApiError::PreconditionFailed { etag: None }) => {}
+        other => panic!("a missing segment answers what the caller said: {other:?}"),
+    }
+}

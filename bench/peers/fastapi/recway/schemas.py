@@ -1,7 +1,7 @@
 """The segment as clients send it and as they get it back (Pydantic models), and the
 `{id}` of its path.
 
-Validation follows the API's rules ("Rules" in the repository's README): strict JSON
+Validation follows the API's rules ("Rules" in the repository's docs/api.md): strict JSON
 types (`"12.5"` is not a number), lengths in characters, unknown fields refused, and the
 server-owned fields accepted and ignored, because clients echo whole segments back.
 """

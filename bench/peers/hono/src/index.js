@@ -1,6 +1,6 @@
 // The RecWay v1 segment API as a JavaScript Worker: Hono on D1 (binding `DB`), with the
 // same contract, schema, validation and per-request work as the Rust worker it is benchmarked
-// against (see /README.md).
+// against (see /docs/api.md).
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 

@@ -1,6 +1,7 @@
 //! The planner's choices on a table shaped like a road agency's (many towns, one of them
 //! large), with and without the statistics `PRAGMA optimize` gathers: the lists bounded
-//! in README's "What a request costs" read one page in index order, never the table.
+//! in docs/performance.md ("What a request costs") read one page in index order, never
+//! the table.
 
 use std::borrow::Cow;
 
