@@ -13,15 +13,24 @@ meant to be invalid are sent as generated and must still be refused.
   so), and generated keys are short and collide across unrelated cases. Real clients send
   a fresh key per request, so valid cases get a unique one.
 
-One bound spans two parameters, which a schema cannot say: a list's `skip + limit` is at
-most 10,000 (docs/api.md, "Rules"). Valid cases keep within it.
+Two bounds are ones a schema cannot say, and valid cases keep within them:
+- a list's `skip + limit` is at most 10,000 (docs/api.md, "Rules"): it spans two
+  parameters;
+- a GeoJSON position is `[longitude, latitude]`, and OGC's `bbox` is
+  `minLon,minLat,[minHeight,]maxLon,maxLat[,maxHeight]`, each number with its own range:
+  OpenAPI 3.0 (the OGC document's) has one schema for every item of an array.
 """
 
+import math
 import uuid
 
 # The furthest offset paging reaches (Page::MAX_WINDOW), and the default page.
 MAX_WINDOW = 10_000
 DEFAULT_LIMIT = 100
+# The range of each coordinate of a position, in order (segments::fields' LONGITUD, LATITUD),
+# and of each number of a `bbox` of four or of six (heights: any number).
+POSITION_BOUNDS = [180.0, 90.0]
+BBOX_BOUNDS = {4: [180.0, 90.0] * 2, 6: [180.0, 90.0, math.inf] * 2}
 
 import schemathesis
 from schemathesis import GenerationMode
@@ -44,6 +53,8 @@ def before_call(context, case, kwargs):
         for name in ("cursor", "since"):
             case.query.pop(name, None)
         _within_the_window(case.query)
+        if "bbox" in case.query:
+            case.query["bbox"] = _folded_bbox(case.query["bbox"])
     headers = case.headers or {}
     valid_headers = _valid(case, ParameterLocation.HEADER)
     for name in list(headers):
@@ -52,6 +63,8 @@ def before_call(context, case, kwargs):
         elif name.lower() == "idempotency-key" and valid_headers:
             suffix = f"-{uuid.uuid4().hex}"
             headers[name] = str(headers[name])[: 255 - len(suffix)] + suffix
+    if isinstance(case.body, dict) and _valid(case, ParameterLocation.BODY):
+        _within_the_globe(case.body)
 
 
 def _within_the_window(query):
@@ -63,3 +76,34 @@ def _within_the_window(query):
         return
     if skip + limit > MAX_WINDOW:
         query["skip"] = max(0, MAX_WINDOW - limit)
+
+
+def _within_the_globe(feature):
+    """Folds a valid Feature's position into each coordinate's range."""
+    geometry = feature.get("geometry")
+    coordinates = geometry.get("coordinates") if isinstance(geometry, dict) else None
+    if isinstance(coordinates, list):
+        _fold(coordinates, POSITION_BOUNDS)
+
+
+def _folded_bbox(bbox):
+    """A valid `bbox` (a list, or the comma text a phase may have made of it) with each
+    number within its range."""
+    if isinstance(bbox, str):
+        try:
+            numbers = [float(part) for part in bbox.split(",")]
+        except ValueError:
+            return bbox
+        _fold(numbers, BBOX_BOUNDS.get(len(numbers), []))
+        return ",".join(repr(number) for number in numbers)
+    if isinstance(bbox, list):
+        _fold(bbox, BBOX_BOUNDS.get(len(bbox), []))
+    return bbox
+
+
+def _fold(numbers, bounds):
+    """Folds each number into its bound, in place (what is not a number is left as it is)."""
+    for index, bound in enumerate(bounds[: len(numbers)]):
+        value = numbers[index]
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) > bound:
+            numbers[index] = math.fmod(value, bound)

@@ -277,7 +277,11 @@ fn components() -> Value {
             "Only features whose `updated_at` is this instant or in this interval (both ends \
              included; `..` or nothing for an open end). RFC 3339, or a date (`2026-11-20`, \
              `2026-11-20T`) for the whole UTC day.",
-            json!({ "type": "string" })),
+            // An interval's ends are instants or days, which a pattern cannot check (a
+            // month has 28 to 31 days): the schema says instants, days and open intervals.
+            json!({ "anyOf": [{ "type": "string", "format": "date-time" },
+                { "type": "string", "format": "date" },
+                { "type": "string", "pattern": "^(\\.\\.)?/(\\.\\.)?$" }] })),
         "nombre": query("nombre", "Only features with exactly this `nombre`.", json!({ "type": "string" })),
         "ubicacion": query("ubicacion", "Only features with exactly this `ubicacion`.", json!({ "type": "string" })),
         "cursor": query("cursor", "Opaque position, from the `next` link of the previous page.", json!({ "type": "string" })),
@@ -316,14 +320,14 @@ fn schemas() -> Value {
     );
     let position = json!({ "type": "array", "minItems": 2, "maxItems": 3, "items": { "type": "number" },
         "description": format!("{} in CRS84, or with an altitude after them (ignored)", schema::position()) });
-    let feature_input = json!({ "type": "object", "required": ["type", "geometry"],
+    let feature_input = json!({ "type": "object", "required": ["type", "geometry", "properties"],
         "description": "A GeoJSON Feature of a Point. Its `id`, other members and other \
             properties are ignored; the items' own features can be sent back as they are.",
         "properties": {
             "type": { "type": "string", "enum": ["Feature"] },
             "geometry": { "type": "object", "required": ["type", "coordinates"], "properties": {
                 "type": { "type": "string", "enum": ["Point"] }, "coordinates": position } },
-            "properties": { "type": "object", "nullable": true, "required": required, "properties": sent } } });
+            "properties": { "type": "object", "required": required, "properties": sent } } });
     let feature_patch = json!({ "type": "object",
         "description": format!("A JSON Merge Patch (RFC 7396) of the item's Feature: the \
             properties sent change (`null` clears {}), `coordinates` sent move the point, and \
