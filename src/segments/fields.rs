@@ -9,6 +9,10 @@
 
 use std::sync::LazyLock;
 
+use serde_json::Value;
+
+use crate::validation::field_error::ErrorKind;
+
 /// What a field holds, and its bounds.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Kind {
@@ -148,35 +152,61 @@ const fn server(name: &'static str, kind: Kind, description: &'static str) -> Fi
 }
 
 impl FieldRule {
-    /// The longest text the field takes, in characters. Text fields only: anything else
-    /// is a mistake in the model, and fails every test that builds a payload.
-    pub const fn max_chars(&self) -> u64 {
-        match self.kind {
-            Kind::Text { max_chars, .. } => max_chars,
-            _ => panic!("not a text field"),
-        }
-    }
-
-    /// The smallest value the field takes. Number fields only.
-    pub const fn min(&self) -> f64 {
-        match self.kind {
-            Kind::Number { min, .. } => min,
-            _ => panic!("not a number field"),
-        }
-    }
-
-    /// The largest value the field takes. Number fields only.
-    pub const fn max(&self) -> f64 {
-        match self.kind {
-            Kind::Number { max, .. } => max,
-            _ => panic!("not a number field"),
-        }
-    }
-
     /// Whether a client sets the field.
     pub fn is_client(&self) -> bool {
         self.presence != Presence::Server
     }
+
+    /// Reads a value sent for this client field (`null` included, which no kind takes):
+    /// the value, or every rule it breaks, in the order a `422` lists them (its type;
+    /// else its length, then blankness; or its range).
+    pub fn read(&self, value: Value) -> Result<FieldValue, Vec<ErrorKind>> {
+        let mut problems = Vec::new();
+        let read = match (self.kind, value) {
+            (
+                Kind::Text {
+                    max_chars,
+                    not_blank,
+                },
+                Value::String(text),
+            ) => {
+                if text.chars().count() as u64 > max_chars {
+                    problems.push(ErrorKind::StringTooLong { max: max_chars });
+                }
+                if not_blank && text.trim().is_empty() {
+                    problems.push(ErrorKind::Blank);
+                }
+                FieldValue::Text(text)
+            }
+            // A JSON number is always a finite double here: serde_json refuses a body with
+            // one beyond the doubles (`1e400`) as unreadable.
+            (Kind::Number { min, max }, Value::Number(number)) => {
+                let number = number.as_f64().unwrap_or_default();
+                if number < min {
+                    problems.push(ErrorKind::GreaterThanEqual { min });
+                } else if number > max {
+                    problems.push(ErrorKind::LessThanEqual { max });
+                }
+                FieldValue::Number(number)
+            }
+            (Kind::Text { .. }, _) => return Err(vec![ErrorKind::StringType]),
+            (Kind::Number { .. }, _) => return Err(vec![ErrorKind::NumberType]),
+            // The server sets these; no body is read into them.
+            (Kind::Integer | Kind::Instant, _) => return Err(vec![ErrorKind::ExtraForbidden]),
+        };
+        if problems.is_empty() {
+            Ok(read)
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+/// A valid value of a client field.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldValue {
+    Text(String),
+    Number(f64),
 }
 
 /// The fields a client sets, in table order.
@@ -212,3 +242,6 @@ pub mod schema;
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod properties;

@@ -1,22 +1,20 @@
 //! The road segment: what clients send, what may be stored, and what they get back.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
+use std::fmt;
 
-use serde::de::IgnoredAny;
+use serde::de::{Deserializer, Error as _, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
-use validator::Validate;
+use serde_json::Value;
 
-use super::fields::{
-    is_server_field, DESCRIPCION, ID_SEGMENTO, LATITUD, LONGITUD, NOMBRE, UBICACION,
-};
-use crate::validation::field_error::FieldError;
-use crate::validation::input::{
-    finite, integer_in_range, not_blank, Checker, Field, MAX_SAFE_INTEGER,
-};
+use super::fields::{client_fields, is_server_field, FieldRule, FieldValue, Presence, ID_SEGMENTO};
+use crate::validation::field_error::{ErrorKind, FieldError};
+use crate::validation::input::{integer_in_range, MAX_SAFE_INTEGER};
 
 /// A stored segment, as D1 returns it and as the API sends it. Its fields are the rules
 /// table's (`fields`), which the OpenAPI documents describe it from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(Default))]
 pub struct Segment {
     pub id_segmento: i64,
     pub nombre: String,
@@ -31,18 +29,19 @@ pub struct Segment {
 
 #[cfg(test)]
 impl Segment {
-    /// A stored segment in Córdoba, for tests of what is built from segments.
+    /// A stored segment in Córdoba, for tests of what is built from segments; the
+    /// optional fields it does not name are empty.
     pub fn sample(id_segmento: i64) -> Self {
         Self {
             id_segmento,
             nombre: "Av. Colón".into(),
-            descripcion: None,
             longitud: -64.18,
             latitud: -31.41,
             ubicacion: Some("Córdoba".into()),
             created_at: "2026-11-22T10:00:00.000Z".into(),
             updated_at: "2026-11-22T10:00:00.000Z".into(),
             version: 1,
+            ..Self::default()
         }
     }
 }
@@ -68,118 +67,178 @@ impl SegmentId {
     }
 }
 
-/// The JSON body of a create or an update, exactly as sent. Every field tolerates any
-/// JSON value so that all problems are found in one pass (see [`Checker`]). The bounds
-/// are the rules table's (`fields`); the OpenAPI document describes this body from that
-/// table too (`SegmentoCreate`, `SegmentoUpdate`).
-#[derive(Debug, Default, Deserialize, Validate)]
+/// The JSON body of a create or an update, exactly as sent: what it holds for each client
+/// field (in table order, `fields::client_fields`) and the names of its other members.
+/// Nothing is checked until it is taken as a create or an update, so that every problem
+/// is found in one pass; the OpenAPI document describes it from the table too
+/// (`SegmentoCreate`, `SegmentoUpdate`).
+#[derive(Debug, Default)]
 pub struct SegmentPayload {
-    #[serde(default)]
-    #[validate(length(max = NOMBRE.max_chars()), custom(function = "not_blank"))]
-    nombre: Field<String>,
-    #[serde(default)]
-    #[validate(length(max = DESCRIPCION.max_chars()))]
-    descripcion: Field<String>,
-    #[serde(default)]
-    #[validate(range(min = LONGITUD.min(), max = LONGITUD.max()), custom(function = "finite"))]
-    longitud: Field<f64>,
-    #[serde(default)]
-    #[validate(range(min = LATITUD.min(), max = LATITUD.max()), custom(function = "finite"))]
-    latitud: Field<f64>,
-    #[serde(default)]
-    #[validate(length(max = UBICACION.max_chars()))]
-    ubicacion: Field<String>,
-    /// Every other key, reported as unknown unless it is a server-owned field.
-    #[serde(flatten)]
-    other: BTreeMap<String, IgnoredAny>,
+    sent: Vec<Sent>,
+    other: BTreeSet<String>,
+}
+
+/// What a body holds for one field.
+#[derive(Debug, Clone, Default, PartialEq)]
+enum Sent {
+    #[default]
+    Absent,
+    Null,
+    Value(Value),
+}
+
+impl<'de> Deserialize<'de> for SegmentPayload {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(PayloadVisitor)
+    }
+}
+
+struct PayloadVisitor;
+
+impl<'de> Visitor<'de> for PayloadVisitor {
+    type Value = SegmentPayload;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("a segment object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<SegmentPayload, A::Error> {
+        let mut payload = SegmentPayload {
+            sent: vec![Sent::Absent; client_fields().count()],
+            other: BTreeSet::new(),
+        };
+        while let Some(key) = map.next_key::<String>()? {
+            let Some((index, field)) = client_fields()
+                .enumerate()
+                .find(|(_, field)| field.name == key)
+            else {
+                map.next_value::<IgnoredAny>()?;
+                payload.other.insert(key);
+                continue;
+            };
+            // A member named twice is a body that says two things: unreadable, as JSON
+            // parsers that keep the first or the last would disagree.
+            if payload.sent[index] != Sent::Absent {
+                return Err(A::Error::duplicate_field(field.name));
+            }
+            payload.sent[index] = match map.next_value::<Value>()? {
+                Value::Null => Sent::Null,
+                value => Sent::Value(value),
+            };
+        }
+        Ok(payload)
+    }
 }
 
 impl SegmentPayload {
-    /// A create: `nombre`, `longitud` and `latitud` are required.
+    /// A create: every required field must be sent.
     pub fn into_new(self) -> Result<NewSegment, Vec<FieldError>> {
-        let mut check = Checker::new(self.validate());
-        let nombre = check.required(NOMBRE.name, self.nombre);
-        let descripcion = check.nullable(DESCRIPCION.name, self.descripcion).flatten();
-        let longitud = check.required(LONGITUD.name, self.longitud);
-        let latitud = check.required(LATITUD.name, self.latitud);
-        let ubicacion = check.nullable(UBICACION.name, self.ubicacion).flatten();
-        check.no_unknown_fields(self.other.keys(), is_server_field);
-        check.finish(|| {
-            Some(NewSegment {
-                nombre: nombre?,
-                descripcion,
-                longitud: longitud?,
-                latitud: latitud?,
-                ubicacion,
-            })
-        })
+        let mut check = Check::default();
+        let values = client_fields()
+            .zip(self.sent)
+            .map(|(field, sent)| check.take(field, sent, Write::Create).flatten())
+            .collect();
+        check.finish(&self.other, NewSegment { values })
     }
 
-    /// A partial update: only the fields sent change; `descripcion` and `ubicacion` may be
-    /// cleared with `null`, the required fields may not.
+    /// A partial update: only the fields sent change; the optional ones may be cleared
+    /// with `null`, the required ones may not.
     pub fn into_patch(self) -> Result<SegmentPatch, Vec<FieldError>> {
-        let mut check = Checker::new(self.validate());
-        let patch = SegmentPatch {
-            nombre: check.optional(NOMBRE.name, self.nombre),
-            descripcion: check.nullable(DESCRIPCION.name, self.descripcion),
-            longitud: check.optional(LONGITUD.name, self.longitud),
-            latitud: check.optional(LATITUD.name, self.latitud),
-            ubicacion: check.nullable(UBICACION.name, self.ubicacion),
-        };
-        check.no_unknown_fields(self.other.keys(), is_server_field);
-        check.finish(|| Some(patch))
+        let mut check = Check::default();
+        let changes = client_fields()
+            .zip(self.sent)
+            .filter_map(|(field, sent)| Some((field, check.take(field, sent, Write::Update)?)))
+            .collect();
+        check.finish(&self.other, SegmentPatch { changes })
     }
 }
 
-/// A valid segment that is not stored yet. Only [`SegmentPayload::into_new`] makes one.
+#[derive(Clone, Copy, PartialEq)]
+enum Write {
+    Create,
+    Update,
+}
+
+/// The problems of one body, field by field, in table order.
+#[derive(Default)]
+struct Check {
+    errors: Vec<FieldError>,
+}
+
+impl Check {
+    /// What a write takes from a field: `None` when it was not sent, `Some(None)` when it
+    /// was cleared, `Some(Some(value))` for a valid value; a problem is recorded instead.
+    fn take(
+        &mut self,
+        field: &'static FieldRule,
+        sent: Sent,
+        write: Write,
+    ) -> Option<Option<FieldValue>> {
+        let value = match sent {
+            Sent::Absent => {
+                if write == Write::Create && field.presence == Presence::Required {
+                    self.errors
+                        .push(FieldError::body_field(field.name, ErrorKind::Missing));
+                }
+                return None;
+            }
+            Sent::Null if field.presence == Presence::Optional => return Some(None),
+            Sent::Null => Value::Null,
+            Sent::Value(value) => value,
+        };
+        match field.read(value) {
+            Ok(value) => Some(Some(value)),
+            Err(problems) => {
+                let located = problems
+                    .into_iter()
+                    .map(|kind| FieldError::body_field(field.name, kind));
+                self.errors.extend(located);
+                None
+            }
+        }
+    }
+
+    /// `Ok(value)` when nothing was wrong and no member is unknown (a field the server
+    /// owns is not unknown: clients echo whole segments back).
+    fn finish<V>(mut self, other: &BTreeSet<String>, value: V) -> Result<V, Vec<FieldError>> {
+        let unknown = other.iter().filter(|name| !is_server_field(name));
+        self.errors
+            .extend(unknown.map(|name| FieldError::body_field(name, ErrorKind::ExtraForbidden)));
+        if self.errors.is_empty() {
+            Ok(value)
+        } else {
+            Err(self.errors)
+        }
+    }
+}
+
+/// A valid segment that is not stored yet: a value, or none, for each client field in
+/// table order. Only [`SegmentPayload::into_new`] makes one.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewSegment {
-    nombre: String,
-    descripcion: Option<String>,
-    longitud: f64,
-    latitud: f64,
-    ubicacion: Option<String>,
+    values: Vec<Option<FieldValue>>,
 }
 
 impl NewSegment {
-    pub fn nombre(&self) -> &str {
-        &self.nombre
-    }
-    pub fn descripcion(&self) -> Option<&str> {
-        self.descripcion.as_deref()
-    }
-    pub fn longitud(&self) -> f64 {
-        self.longitud
-    }
-    pub fn latitud(&self) -> f64 {
-        self.latitud
-    }
-    pub fn ubicacion(&self) -> Option<&str> {
-        self.ubicacion.as_deref()
-    }
-
     /// The value of each column a client sets, in table order (`fields::client_fields`):
     /// what an insert binds.
-    pub fn values(&self) -> [ColumnValue<'_>; 5] {
-        [
-            ColumnValue::Text(Some(self.nombre())),
-            ColumnValue::Text(self.descripcion()),
-            ColumnValue::Number(self.longitud()),
-            ColumnValue::Number(self.latitud()),
-            ColumnValue::Text(self.ubicacion()),
-        ]
+    pub fn values(&self) -> Vec<ColumnValue<'_>> {
+        self.values.iter().map(ColumnValue::of).collect()
+    }
+
+    /// The value of one client field.
+    #[cfg(test)]
+    pub fn get(&self, field: &FieldRule) -> ColumnValue<'_> {
+        let index = client_fields().position(|client| client.name == field.name);
+        ColumnValue::of(&self.values[index.expect("a client field")])
     }
 }
 
-/// A valid partial update. `None` leaves a field as it is; for the nullable fields
-/// `Some(None)` clears it. Only [`SegmentPayload::into_patch`] makes one.
+/// A valid partial update: the fields sent, in table order, each with its new value
+/// (`None` clears it). Only [`SegmentPayload::into_patch`] makes one.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SegmentPatch {
-    nombre: Option<String>,
-    descripcion: Option<Option<String>>,
-    longitud: Option<f64>,
-    latitud: Option<f64>,
-    ubicacion: Option<Option<String>>,
+    changes: Vec<(&'static FieldRule, Option<FieldValue>)>,
 }
 
 /// A replacement: every field a client sets takes the new segment's value, so those it
@@ -187,47 +246,36 @@ pub struct SegmentPatch {
 impl From<NewSegment> for SegmentPatch {
     fn from(segment: NewSegment) -> Self {
         Self {
-            nombre: Some(segment.nombre),
-            descripcion: Some(segment.descripcion),
-            longitud: Some(segment.longitud),
-            latitud: Some(segment.latitud),
-            ubicacion: Some(segment.ubicacion),
+            changes: client_fields().zip(segment.values).collect(),
         }
     }
 }
 
-/// A value written into one column.
+/// A value written into one column; `Text(None)` is SQL `NULL`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ColumnValue<'a> {
     Text(Option<&'a str>),
     Number(f64),
 }
 
-impl SegmentPatch {
-    /// The columns this patch changes, in table order, with their new values.
-    pub fn changes(&self) -> Vec<(&'static str, ColumnValue<'_>)> {
-        [
-            (
-                NOMBRE.name,
-                self.nombre
-                    .as_deref()
-                    .map(|text| ColumnValue::Text(Some(text))),
-            ),
-            (DESCRIPCION.name, nullable_text(&self.descripcion)),
-            (LONGITUD.name, self.longitud.map(ColumnValue::Number)),
-            (LATITUD.name, self.latitud.map(ColumnValue::Number)),
-            (UBICACION.name, nullable_text(&self.ubicacion)),
-        ]
-        .into_iter()
-        .filter_map(|(column, value)| Some((column, value?)))
-        .collect()
+impl<'a> ColumnValue<'a> {
+    fn of(value: &'a Option<FieldValue>) -> Self {
+        match value {
+            Some(FieldValue::Text(text)) => Self::Text(Some(text)),
+            Some(FieldValue::Number(number)) => Self::Number(*number),
+            None => Self::Text(None),
+        }
     }
 }
 
-fn nullable_text(value: &Option<Option<String>>) -> Option<ColumnValue<'_>> {
-    value
-        .as_ref()
-        .map(|text| ColumnValue::Text(text.as_deref()))
+impl SegmentPatch {
+    /// The columns this patch changes, in table order, with their new values.
+    pub fn changes(&self) -> Vec<(&'static str, ColumnValue<'_>)> {
+        self.changes
+            .iter()
+            .map(|(field, value)| (field.name, ColumnValue::of(value)))
+            .collect()
+    }
 }
 
 #[cfg(test)]

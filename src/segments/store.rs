@@ -116,9 +116,11 @@ pub(crate) fn insert_statement<'a>(
     let mut statement = Statement::default();
     let mut rows = Vec::with_capacity(chunk.len());
     for segment in chunk {
-        let values = segment
+        let values: Vec<String> = segment
             .values()
-            .map(|value| statement.bind(Param::from(value)));
+            .into_iter()
+            .map(|value| statement.bind(Param::from(value)))
+            .collect();
         rows.push(format!("({})", values.join(", ")));
     }
     let guard = fence

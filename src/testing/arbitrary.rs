@@ -9,6 +9,7 @@ use proptest::prelude::*;
 use proptest::sample::select;
 use serde_json::{Number, Value};
 
+use crate::segments::fields::FIELDS;
 use crate::validation::field_error::FieldError;
 
 /// `cases` cases a run. Failures are not persisted to `proptest-regressions/`: a real
@@ -221,12 +222,19 @@ pub fn json_value() -> BoxedStrategy<Value> {
 
 /// Object keys: any text, or the names the API reads and near-misses of them.
 pub fn json_key() -> BoxedStrategy<String> {
+    let near_misses = ["nombe", "Nombre", " nombre", "nombre "];
+    let geojson = [
+        "type",
+        "features",
+        "geometry",
+        "coordinates",
+        "properties",
+        "",
+    ];
+    let names: Vec<&str> = FIELDS.iter().map(|field| field.name).collect();
     prop_oneof![
-        2 => select(&[
-            "nombre", "descripcion", "longitud", "latitud", "ubicacion", "id_segmento",
-            "created_at", "updated_at", "version", "nombe", "Nombre", " nombre", "nombre ",
-            "type", "features", "geometry", "coordinates", "properties", "",
-        ][..]).prop_map(str::to_owned),
+        2 => select([names, near_misses.to_vec(), geojson.to_vec()].concat())
+            .prop_map(str::to_owned),
         1 => edge_text(6),
         1 => any::<String>(),
     ]

@@ -1,4 +1,5 @@
 use super::*;
+use crate::segments::fields::{client_fields, Place};
 use crate::segments::oracle::{
     check_segment, segment_object, segment_problems, valid_segment_object, Write,
 };
@@ -144,18 +145,17 @@ fn structural_problem(feature: &Value) -> Option<(Value, &'static str)> {
 
 /// A structurally sound feature as the segment object it stands for.
 fn segment_of(feature: &Value) -> Map<String, Value> {
-    let mut fields: Map<String, Value> = feature
-        .get("properties")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .filter(|(key, _)| matches!(key.as_str(), "nombre" | "descripcion" | "ubicacion"))
-        .map(|(key, value)| (key.clone(), value.clone()))
-        .collect();
+    let properties = feature.get("properties").and_then(Value::as_object);
     let position = &feature["geometry"]["coordinates"];
-    fields.insert("longitud".into(), position[0].clone());
-    fields.insert("latitud".into(), position[1].clone());
-    fields
+    client_fields()
+        .filter_map(|field| {
+            let value = match field.place {
+                Place::Property => properties?.get(field.name)?,
+                Place::Coordinate(index) => &position[index],
+            };
+            Some((field.name.to_owned(), value.clone()))
+        })
+        .collect()
 }
 
 /// `(loc, type)` the oracle expects for a collection's features.
@@ -172,10 +172,12 @@ fn expected_geojson(features: &[Value]) -> Vec<(Value, &'static str)> {
             continue;
         }
         for (field, code) in segment_problems(&segment_of(feature), Write::Create) {
-            let path = match field.as_str() {
-                "longitud" => json!(["geometry", "coordinates", 0]),
-                "latitud" => json!(["geometry", "coordinates", 1]),
-                other => json!(["properties", other]),
+            let place = client_fields()
+                .find(|client| client.name == field)
+                .map(|f| f.place);
+            let path = match place {
+                Some(Place::Coordinate(index)) => json!(["geometry", "coordinates", index]),
+                _ => json!(["properties", field]),
             };
             expected.push((at(path), code));
         }

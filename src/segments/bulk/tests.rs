@@ -1,4 +1,6 @@
 use super::*;
+use crate::segments::fields::{DESCRIPCION, LATITUD, LONGITUD, NOMBRE, UBICACION};
+use crate::segments::model::ColumnValue::{Number, Text};
 use serde_json::json;
 
 fn locs(errors: &[FieldError]) -> Vec<(Value, &'static str)> {
@@ -27,11 +29,14 @@ fn a_json_array_of_valid_segments_is_read_in_order() {
 
     let segments = from_json(&bytes(&body)).unwrap();
 
-    let positions: Vec<(f64, f64)> = segments
+    let positions: Vec<_> = segments
         .iter()
-        .map(|s| (s.longitud(), s.latitud()))
+        .map(|s| (s.get(&LONGITUD), s.get(&LATITUD)))
         .collect();
-    assert_eq!(positions, [(1.0, 2.0), (3.0, 4.0)]);
+    assert_eq!(
+        positions,
+        [(Number(1.0), Number(2.0)), (Number(3.0), Number(4.0))]
+    );
 }
 
 #[test]
@@ -126,14 +131,14 @@ fn a_feature_collection_of_points_is_read_with_altitude_and_foreign_members_igno
     assert_eq!(segments.len(), 2);
     assert_eq!(
         (
-            segments[0].nombre(),
-            segments[0].longitud(),
-            segments[0].latitud()
+            segments[0].get(&NOMBRE),
+            segments[0].get(&LONGITUD),
+            segments[0].get(&LATITUD)
         ),
-        ("Av. Colón", -64.18, -31.41)
+        (Text(Some("Av. Colón")), Number(-64.18), Number(-31.41))
     );
-    assert_eq!(segments[0].ubicacion(), Some("Córdoba"));
-    assert_eq!(segments[1].descripcion(), None);
+    assert_eq!(segments[0].get(&UBICACION), Text(Some("Córdoba")));
+    assert_eq!(segments[1].get(&DESCRIPCION), Text(None));
 }
 
 #[test]

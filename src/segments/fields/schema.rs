@@ -102,7 +102,10 @@ pub fn coordinate(index: usize) -> Value {
     let field = client_fields()
         .find(|field| field.place == Place::Coordinate(index))
         .expect("a field at this position");
-    json!({"type": "number", "minimum": number(field.min()), "maximum": number(field.max())})
+    let Kind::Number { min, max } = field.kind else {
+        panic!("{} is not a number", field.name)
+    };
+    json!({"type": "number", "minimum": number(min), "maximum": number(max)})
 }
 
 /// A position's members as prose, in order: "`[longitud, latitud]`".

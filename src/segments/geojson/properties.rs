@@ -1,5 +1,6 @@
 use super::*;
 use crate::segments::bulk;
+use crate::segments::fields::client_fields;
 use crate::segments::model::Segment;
 use crate::segments::oracle::{check_segment, valid_segment_object};
 use crate::testing::arbitrary::config;
@@ -15,15 +16,12 @@ fn row() -> impl Strategy<Value = (ListItem, Map<String, Value>)> {
         prop::option::of(0.0..2e6_f64),
     )
         .prop_map(|(body, id, distance_m)| {
-            let text = |name: &str| body.get(name).and_then(Value::as_str).map(str::to_owned);
-            let segment = Segment {
-                nombre: text("nombre").expect("a name"),
-                descripcion: text("descripcion"),
-                longitud: body["longitud"].as_f64().expect("a longitude"),
-                latitud: body["latitud"].as_f64().expect("a latitude"),
-                ubicacion: text("ubicacion"),
-                ..Segment::sample(id)
-            };
+            // The sample's server fields, and the body's value (or none) for every other.
+            let mut stored = serde_json::to_value(Segment::sample(id)).expect("a segment");
+            for field in client_fields() {
+                stored[field.name] = body.get(field.name).cloned().unwrap_or_default();
+            }
+            let segment: Segment = serde_json::from_value(stored).expect("a stored segment");
             (
                 ListItem {
                     segment,

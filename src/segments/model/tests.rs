@@ -1,7 +1,9 @@
 use super::*;
+use crate::segments::fields::{DESCRIPCION, LATITUD, LONGITUD, NOMBRE, UBICACION};
 use crate::validation::input::parse_json;
 use crate::validation::ErrorKind;
 use serde_json::{json, Value};
+use ColumnValue::{Number, Text};
 
 fn payload(body: Value) -> SegmentPayload {
     parse_json(body.to_string().as_bytes()).unwrap()
@@ -47,11 +49,11 @@ fn only_problem(body: Value) -> (String, &'static str) {
 fn a_minimal_valid_segment_is_accepted() {
     let segment = create(valid()).unwrap();
 
-    assert_eq!(segment.nombre(), "Av. Colón");
-    assert_eq!(segment.longitud(), -64.18);
-    assert_eq!(segment.latitud(), -31.41);
-    assert_eq!(segment.descripcion(), None);
-    assert_eq!(segment.ubicacion(), None);
+    assert_eq!(segment.get(&NOMBRE), Text(Some("Av. Colón")));
+    assert_eq!(segment.get(&LONGITUD), Number(-64.18));
+    assert_eq!(segment.get(&LATITUD), Number(-31.41));
+    assert_eq!(segment.get(&DESCRIPCION), Text(None));
+    assert_eq!(segment.get(&UBICACION), Text(None));
 }
 
 #[test]
@@ -63,9 +65,9 @@ fn a_full_segment_keeps_every_field() {
 
     let segment = create(body).unwrap();
 
-    assert_eq!(segment.descripcion(), Some("Baches"));
-    assert_eq!(segment.ubicacion(), Some("Córdoba"));
-    assert_eq!(segment.longitud(), 10.0);
+    assert_eq!(segment.get(&DESCRIPCION), Text(Some("Baches")));
+    assert_eq!(segment.get(&UBICACION), Text(Some("Córdoba")));
+    assert_eq!(segment.get(&LONGITUD), Number(10.0));
 }
 
 #[test]
@@ -178,23 +180,25 @@ fn the_exact_coordinate_bounds_are_accepted() {
 }
 
 #[test]
-fn a_nan_coordinate_is_rejected_though_json_cannot_carry_one() {
-    let payload = SegmentPayload {
-        nombre: Field::Value("x".into()),
-        longitud: Field::Value(f64::NAN),
-        latitud: Field::Value(f64::INFINITY),
-        ..SegmentPayload::default()
-    };
+fn a_number_beyond_the_doubles_is_unreadable_json_not_a_coordinate() {
+    let body = br#"{"nombre": "x", "longitud": 1e400, "latitud": 0}"#;
 
-    let errors = payload.into_new().unwrap_err();
+    let error = parse_json::<SegmentPayload>(body).unwrap_err();
 
+    assert_eq!(error.kind().code(), "json_invalid");
+}
+
+#[test]
+fn a_member_sent_twice_is_unreadable_json() {
+    let body = br#"{"nombre": "a", "nombre": "b", "longitud": 0, "latitud": 0}"#;
+
+    let error = parse_json::<SegmentPayload>(body).unwrap_err();
+
+    assert_eq!(error.kind().code(), "json_invalid");
+    // Located where the second name ends, as serde locates it.
     assert_eq!(
-        problems(&errors),
-        [
-            ("longitud".into(), "finite_number"),
-            ("latitud".into(), "less_than_equal"),
-            ("latitud".into(), "finite_number"),
-        ]
+        serde_json::to_value(&error).unwrap()["loc"],
+        json!(["body", 23])
     );
 }
 
@@ -226,7 +230,7 @@ fn null_for_a_required_field_is_a_type_error() {
 fn null_clears_nothing_on_create_for_optional_text() {
     let segment = create(with("descripcion", Value::Null)).unwrap();
 
-    assert_eq!(segment.descripcion(), None);
+    assert_eq!(segment.get(&DESCRIPCION), Text(None));
 }
 
 #[test]

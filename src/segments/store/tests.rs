@@ -46,12 +46,14 @@ fn an_update_sets_only_the_sent_columns_updated_at_the_version_and_the_sequence(
 
     assert_eq!(
         statement.text,
-        "UPDATE segmentos SET descripcion = ?1, latitud = ?2, \
-         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), version = version + 1, \
-         seq = (SELECT max(horizon, coalesce((SELECT max(seq) FROM segmentos), 0), \
-         coalesce((SELECT max(seq) FROM segment_tombstones), 0)) + 1 FROM change_feed) \
-         WHERE id_segmento = ?3 RETURNING id_segmento, nombre, descripcion, longitud, \
-         latitud, ubicacion, created_at, updated_at, version"
+        format!(
+            "UPDATE segmentos SET descripcion = ?1, latitud = ?2, \
+             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), version = version + 1, \
+             seq = (SELECT max(horizon, coalesce((SELECT max(seq) FROM segmentos), 0), \
+             coalesce((SELECT max(seq) FROM segment_tombstones), 0)) + 1 FROM change_feed) \
+             WHERE id_segmento = ?3 RETURNING {}",
+            *COLUMNS
+        )
     );
     assert_eq!(
         statement.params,

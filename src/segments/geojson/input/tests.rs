@@ -1,7 +1,10 @@
 use serde_json::{json, Value};
 
 use super::*;
-use crate::segments::model::ColumnValue;
+use crate::segments::fields::{
+    client_fields, Place, DESCRIPCION, LATITUD, LONGITUD, NOMBRE, UBICACION,
+};
+use crate::segments::model::ColumnValue::{self, Number, Text};
 
 fn bytes(value: &Value) -> Vec<u8> {
     serde_json::to_vec(value).unwrap()
@@ -41,10 +44,13 @@ fn a_feature_is_read_with_its_id_altitude_and_foreign_members_ignored() {
 
     let segment = new_segment(&bytes(&body)).unwrap();
 
-    assert_eq!(segment.nombre(), "Av. Colón");
-    assert_eq!(segment.descripcion(), None);
-    assert_eq!(segment.ubicacion(), Some("Córdoba"));
-    assert_eq!((segment.longitud(), segment.latitud()), (-64.18, -31.41));
+    assert_eq!(segment.get(&NOMBRE), Text(Some("Av. Colón")));
+    assert_eq!(segment.get(&DESCRIPCION), Text(None));
+    assert_eq!(segment.get(&UBICACION), Text(Some("Córdoba")));
+    assert_eq!(
+        (segment.get(&LONGITUD), segment.get(&LATITUD)),
+        (Number(-64.18), Number(-31.41))
+    );
 }
 
 #[test]
@@ -142,16 +148,18 @@ fn a_replacement_clears_the_text_fields_the_feature_leaves_out() {
 
     let replacement = SegmentPatch::from(new_segment(&bytes(&body)).unwrap());
 
-    assert_eq!(
-        changes(&replacement),
-        vec![
-            ("nombre", ColumnValue::Text(Some("Ruta 9"))),
-            ("descripcion", ColumnValue::Text(None)),
-            ("longitud", ColumnValue::Number(1.5)),
-            ("latitud", ColumnValue::Number(2.5)),
-            ("ubicacion", ColumnValue::Text(None)),
-        ]
-    );
+    let expected: Vec<_> = client_fields()
+        .map(|field| {
+            let value = match field.place {
+                Place::Coordinate(0) => Number(1.5),
+                Place::Coordinate(_) => Number(2.5),
+                Place::Property if field.name == NOMBRE.name => Text(Some("Ruta 9")),
+                Place::Property => Text(None),
+            };
+            (field.name, value)
+        })
+        .collect();
+    assert_eq!(changes(&replacement), expected);
 }
 
 #[test]

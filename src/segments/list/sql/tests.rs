@@ -6,7 +6,7 @@ use super::*;
 use crate::segments::geo::Point;
 use crate::segments::list::cursor::Cursor;
 use crate::segments::list::params::ListParams;
-use crate::testing::sqlite::{database, plan as plan_of_statement, plan_tree, values};
+use crate::testing::sqlite::{database, plan as plan_of_statement, plan_tree, rows_json, values};
 
 fn insert(db: &Connection, nombre: &str, lon: f64, lat: f64, created_at: &str) {
     db.execute(
@@ -248,15 +248,7 @@ fn cursors_walk_every_order_without_repeats_or_gaps() {
                 pairs.push(("cursor", cursor));
             }
             let query = query(&pairs);
-            let statement = page_statement(&query);
-            let mut prepared = db.prepare(&statement.text).unwrap();
-            let rows: Vec<ListItem> = prepared
-                .query_map(params_from_iter(values(&statement.params)), |row| {
-                    Ok(listed_row(row))
-                })
-                .unwrap()
-                .map(Result::unwrap)
-                .collect();
+            let rows = listed(&db, &page_statement(&query));
             let more = rows.len() > 2;
             let shown = &rows[..rows.len().min(2)];
             walked.extend(shown.iter().map(|row| row.segment.id_segmento));
@@ -286,30 +278,18 @@ fn a_distance_cursor_continues_after_the_exact_distance() {
     assert_eq!(rest, [2, 3]);
 }
 
-fn listed_row(row: &rusqlite::Row<'_>) -> ListItem {
-    ListItem {
-        segment: crate::segments::model::Segment {
-            id_segmento: row.get("id_segmento").unwrap(),
-            nombre: row.get("nombre").unwrap(),
-            descripcion: row.get("descripcion").unwrap(),
-            longitud: row.get("longitud").unwrap(),
-            latitud: row.get("latitud").unwrap(),
-            ubicacion: row.get("ubicacion").unwrap(),
-            created_at: row.get("created_at").unwrap(),
-            updated_at: row.get("updated_at").unwrap(),
-            version: row.get("version").unwrap(),
-        },
-        distance_m: None,
-    }
+/// The rows of a statement as the worker reads them: D1's JSON, through the list's row.
+fn listed(db: &Connection, statement: &Statement<'_>) -> Vec<ListItem> {
+    let rows = rows_of::<SegmentRow>(&rows_json(db, statement)).unwrap();
+    rows.into_iter().map(ListItem::from).collect()
 }
 
 fn listed_by_id(db: &Connection, id: i64) -> ListItem {
-    db.query_row(
+    let by_id = Statement::new(
         "SELECT * FROM segmentos WHERE id_segmento = ?1",
-        [id],
-        |row| Ok(listed_row(row)),
-    )
-    .unwrap()
+        vec![Param::Integer(id)],
+    );
+    listed(db, &by_id).remove(0)
 }
 
 /// Whether the rows are sought through an index (`SEARCH ... USING ... INDEX`).
