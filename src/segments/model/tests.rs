@@ -383,24 +383,36 @@ fn a_segment_serializes_with_the_v1_field_names() {
     let segment = Segment {
         id_segmento: 1,
         nombre: "a".into(),
-        descripcion: None,
         longitud: 1.5,
         latitud: -2.0,
         ubicacion: Some("b".into()),
         created_at: "2026-01-01T00:00:00.000Z".into(),
         updated_at: "2026-01-01T00:00:00.000Z".into(),
         version: 3,
+        ..Segment::default()
     };
 
     let value = serde_json::to_value(&segment).unwrap();
 
-    assert_eq!(
-        value,
-        json!({
-            "id_segmento": 1, "nombre": "a", "descripcion": null, "longitud": 1.5,
-            "latitud": -2.0, "ubicacion": "b",
-            "created_at": "2026-01-01T00:00:00.000Z",
-            "updated_at": "2026-01-01T00:00:00.000Z", "version": 3
+    // The members of the original API, as it sent them.
+    let v1 = json!({
+        "id_segmento": 1, "nombre": "a", "descripcion": null, "longitud": 1.5,
+        "latitud": -2.0, "ubicacion": "b",
+        "created_at": "2026-01-01T00:00:00.000Z",
+        "updated_at": "2026-01-01T00:00:00.000Z", "version": 3
+    });
+    for (name, sent) in v1.as_object().unwrap() {
+        assert_eq!(&value[name], sent, "{name}");
+    }
+    // And one member per field of the table, in its order.
+    let text = serde_json::to_string(&segment).unwrap();
+    let at: Vec<usize> = crate::segments::fields::FIELDS
+        .iter()
+        .map(|field| {
+            text.find(&format!("\"{}\":", field.name))
+                .expect(field.name)
         })
-    );
+        .collect();
+    assert!(at.is_sorted(), "{text}");
+    assert_eq!(value.as_object().unwrap().len(), at.len());
 }
