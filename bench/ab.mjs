@@ -12,6 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
+import { median } from '../scripts/lib/stats.mjs';
 import { seedSql, segments } from './lib/dataset.mjs';
 
 import { coldStarts } from './lib/coldstart.mjs';
@@ -37,7 +38,6 @@ if (!existsSync(seeded) || !existsSync(seedFile) || readFileSync(seedFile, 'utf8
   await rm(seeded, { recursive: true, force: true });
   await seedD1(WORKERS.recway, seeded, seedFile);
 }
-const median = (values) => [...values].sort((x, y) => x - y)[values.length >> 1];
 
 if (keys.split(',').includes('cold')) {
   const { compatibilityDate, databaseId, vars } = readWorkerConfig(WORKERS.recway);

@@ -10,6 +10,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { median } from '../scripts/lib/stats.mjs';
 import { freePort, run } from '../tests/support/wrangler-dev.mjs';
 import { rootDir } from '../tests/support/worker.mjs';
 
@@ -76,11 +77,10 @@ async function main() {
     options: { rounds: { type: 'string', default: '3' }, build: { type: 'string', default: 'dev' } },
   });
   const { startMs, reloadsMs } = await measureReload({ rounds: Number(values.rounds), build: values.build, log: console.log });
-  const sorted = [...reloadsMs].sort((a, b) => a - b);
   const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
   console.log(`\n${values.build} build: npm start served in ${seconds(startMs)}; ` +
-    `edit to served: median ${seconds(sorted[Math.floor(sorted.length / 2)])}, ` +
-    `max ${seconds(sorted.at(-1))} over ${sorted.length} reloads`);
+    `edit to served: median ${seconds(median(reloadsMs))}, ` +
+    `max ${seconds(Math.max(...reloadsMs))} over ${reloadsMs.length} reloads`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

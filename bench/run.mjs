@@ -14,12 +14,13 @@ import { cpus, totalmem, release } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 
+import { median } from '../scripts/lib/stats.mjs';
 import { coldStarts, wasmStartup } from './lib/coldstart.mjs';
 import { seedSql, segments } from './lib/dataset.mjs';
 import { ENDPOINTS, serves } from './lib/endpoints.mjs';
 import { busyMicros, inspect, profiled } from './lib/isolate-profile.mjs';
 import { cpuSeconds, peakMemoryBytes, resetPeakMemory } from './lib/processes.mjs';
-import { CHART_PANELS, chart, markdown, median, summarize } from './lib/report.mjs';
+import { CHART_PANELS, chart, markdown, summarize } from './lib/report.mjs';
 import {
   LOAD_CPU, WORKERS, buildWorker, copyOf, readWorkerConfig, rootDir, seedD1, seedSqlite,
   startFastapi, startOnWorkerd, startWranglerDev,

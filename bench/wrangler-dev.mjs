@@ -12,9 +12,9 @@
 import { readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 
+import { median } from '../scripts/lib/stats.mjs';
 import { ENDPOINTS } from './lib/endpoints.mjs';
 import { cpuSeconds } from './lib/processes.mjs';
-import { median } from './lib/report.mjs';
 import { LOAD_CPU, WORKERS, copyOf, rootDir, startWranglerDev } from './lib/targets.mjs';
 import { wrk } from './lib/wrk.mjs';
 
