@@ -13,7 +13,8 @@ import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
-const SEGMENTOS = '/api/v1/segmentos';
+import { SEGMENTOS } from '../scripts/lib/api.mjs';
+
 const CHANGES = `${SEGMENTOS}/changes`;
 
 /**
