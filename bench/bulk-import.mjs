@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { cpus } from 'node:os';
 
-import { median } from '../scripts/lib/stats.mjs';
 import { json, SEGMENTOS, validSegment } from '../scripts/lib/api.mjs';
+import { median } from '../scripts/lib/stats.mjs';
 import { startWorker } from '../tests/support/worker.mjs';
 
 const RUNS = 7;

@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { mulberry32 } from '../scripts/lib/mulberry32.mjs';
-import { json, SEGMENT_COLUMNS, SEGMENTOS } from './support/api.mjs';
 import { startWorker } from './support/worker.mjs';
+import { json, SEGMENT_COLUMNS, SEGMENTOS } from './support/api.mjs';
 
 const CHANGES = `${SEGMENTOS}/changes`;
 

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { bearer, createApiKey, SEGMENTOS } from './support/api.mjs';
 import { startWorker } from './support/worker.mjs';
+import { bearer, createApiKey, SEGMENTOS } from './support/api.mjs';
 
 const LIMIT = 5;
 const PERIOD_MS = 60_000;

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { assertStrictContentSecurityPolicy, launchBrowser, openPage, saveScreenshot } from '../support/browser.mjs';
 import { startWorker } from '../support/worker.mjs';
+import { assertStrictContentSecurityPolicy, launchBrowser, openPage, saveScreenshot } from '../support/browser.mjs';
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
