@@ -6,7 +6,7 @@ import { cpus } from 'node:os';
 
 import { json, SEGMENTOS, validSegment } from '../scripts/lib/api.mjs';
 import { median } from '../scripts/lib/stats.mjs';
-import { startWorker } from '../tests/support/worker.mjs';
+import { startWorker } from '../scripts/lib/worker-harness.mjs';
 
 const RUNS = 7;
 const ITEMS = 1000;

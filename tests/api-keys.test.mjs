@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { startWorker } from './support/worker.mjs';
+import { startWorker } from '../scripts/lib/worker-harness.mjs';
 import { bearer, createApiKey, createSegment, json, SEGMENTOS, validSegment } from './support/api.mjs';
 
 async function assertDenied(response, status, error) {

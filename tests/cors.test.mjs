@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { startWorker } from './support/worker.mjs';
+import { startWorker } from '../scripts/lib/worker-harness.mjs';
 import { json, SEGMENTOS, validSegment } from './support/api.mjs';
 
 const ALLOWED = 'https://app.example.com';

@@ -11,7 +11,7 @@ import { delimiter, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { run } from '../scripts/lib/process.mjs';
-import { startWorker } from './support/worker.mjs';
+import { startWorker } from '../scripts/lib/worker-harness.mjs';
 
 const STABLE = '11111111-1111-4111-8111-111111111111';
 const NEW = '22222222-2222-4222-8222-222222222222';

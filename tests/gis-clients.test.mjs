@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 
 import { rootDir } from '../scripts/lib/paths.mjs';
-import { startWorker } from './support/worker.mjs';
+import { startWorker } from '../scripts/lib/worker-harness.mjs';
 import { insertSegment, SEGMENT_COLUMNS } from './support/api.mjs';
 
 const run = promisify(execFile);

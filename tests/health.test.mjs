@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 
-import { startWorker } from './support/worker.mjs';
+import { startWorker } from '../scripts/lib/worker-harness.mjs';
 import { json, rawExchange, RFC3339_UTC, SEGMENTOS, validSegment } from './support/api.mjs';
 
 /** The crate version, which /health reports. */

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 
 import { rootDir } from '../scripts/lib/paths.mjs';
-import { startWorker } from './support/worker.mjs';
+import { startWorker } from '../scripts/lib/worker-harness.mjs';
 import { json, problems, SEGMENTOS, validSegment } from './support/api.mjs';
 
 const BULK = `${SEGMENTOS}/bulk`;

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { startWorker } from './support/worker.mjs';
+import { startWorker } from '../scripts/lib/worker-harness.mjs';
 import { assertSecurityHeaders, insertSegment, RFC3339_UTC, SEGMENT_COLUMNS, SEGMENTOS } from './support/api.mjs';
 
 const JSON_TYPE = 'application/json';

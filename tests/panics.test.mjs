@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { rootDir } from '../scripts/lib/paths.mjs';
-import { startWorker } from './support/worker.mjs';
+import { startWorker } from '../scripts/lib/worker-harness.mjs';
 import { assertSecurityHeaders, createSegment, SEGMENTOS } from './support/api.mjs';
 
 const PROBE_BUILD = 'build/probe';

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { startWorker } from './support/worker.mjs';
+import { startWorker } from '../scripts/lib/worker-harness.mjs';
 import {
   createSegment,
   json,

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
-import { startWorker } from './support/worker.mjs';
+import { startWorker } from '../scripts/lib/worker-harness.mjs';
 import { createSegment, json, SEGMENTOS, validationErrors, validSegment } from './support/api.mjs';
 import { migratedDatabase, startWorkerd } from './support/workerd.mjs';
 

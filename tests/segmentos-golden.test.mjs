@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 
 import { rootDir } from '../scripts/lib/paths.mjs';
-import { startWorker } from './support/worker.mjs';
+import { startWorker } from '../scripts/lib/worker-harness.mjs';
 import { SEGMENTOS, insertSegment, json } from './support/api.mjs';
 
 const GOLDEN = `${rootDir}/tests/golden/bodies.json`;

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { startWorker } from './support/worker.mjs';
+import { startWorker } from '../scripts/lib/worker-harness.mjs';
 import { createSegment, problems, rawExchange, SEGMENTOS } from './support/api.mjs';
 
 // More than one default page (100), fewer than the largest (1000).

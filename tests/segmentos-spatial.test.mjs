@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { startWorker } from './support/worker.mjs';
+import { startWorker } from '../scripts/lib/worker-harness.mjs';
 import { haversineM, ids, SEGMENTOS } from './support/api.mjs';
 
 const CORDOBA = [-64.1888, -31.4201];

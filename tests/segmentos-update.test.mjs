@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { startWorker } from './support/worker.mjs';
+import { startWorker } from '../scripts/lib/worker-harness.mjs';
 import { createSegment, json, problems, RFC3339_UTC, SEGMENTOS } from './support/api.mjs';
 
 let api;
