@@ -61,7 +61,8 @@ function signalGroup(child, signal) {
  * the child has not ended after a grace period. Resolves to how the child exited.
  */
 export async function stopGroup(child, signal = 'SIGTERM') {
-  if (child.pid === undefined) return child.exited;
+  // Once stopped, the group's number is free for another process to take: not signalled again.
+  if (child.pid === undefined || child.stopped) return child.exited;
   // Even when the child has ended: what it started may still run in its group.
   signalGroup(child, signal);
   const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), STOP_GRACE_MS);
@@ -69,6 +70,7 @@ export async function stopGroup(child, signal = 'SIGTERM') {
     return await child.exited;
   } finally {
     clearTimeout(timer);
+    child.stopped = true;
   }
 }
 
