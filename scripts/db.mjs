@@ -14,6 +14,7 @@
 // holds only its index's own tables, so it finds them absent), and backfills them.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { executeAll, parseArgs, wrangler } from './lib/d1.mjs';
 import { rootDir } from './lib/paths.mjs';
