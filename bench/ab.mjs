@@ -12,12 +12,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { seedSql, segments } from './lib/dataset.mjs';
-
+import { rootDir } from '../scripts/lib/paths.mjs';
+import { median } from '../scripts/lib/stats.mjs';
+import { readWorkerConfig } from '../scripts/lib/worker-config.mjs';
 import { coldStarts } from './lib/coldstart.mjs';
+import { seedSql, segments } from './lib/dataset.mjs';
 import { ENDPOINTS } from './lib/endpoints.mjs';
 import { cpuSeconds } from './lib/processes.mjs';
-import { LOAD_CPU, WORKERS, copyOf, readWorkerConfig, rootDir, seedD1, startOnWorkerd } from './lib/targets.mjs';
+import { LOAD_CPU, WORKERS, copyOf, seedD1, startOnWorkerd } from './lib/targets.mjs';
 import { wrk } from './lib/wrk.mjs';
 
 const [bundleA, bundleB, keys = 'health,read,list', rounds = '5'] = process.argv.slice(2);
@@ -37,7 +39,6 @@ if (!existsSync(seeded) || !existsSync(seedFile) || readFileSync(seedFile, 'utf8
   await rm(seeded, { recursive: true, force: true });
   await seedD1(WORKERS.recway, seeded, seedFile);
 }
-const median = (values) => [...values].sort((x, y) => x - y)[values.length >> 1];
 
 if (keys.split(',').includes('cold')) {
   const { compatibilityDate, databaseId, vars } = readWorkerConfig(WORKERS.recway);

@@ -4,8 +4,9 @@
 import assert from 'node:assert/strict';
 import { cpus } from 'node:os';
 
-import { json, SEGMENTOS, validSegment } from '../tests/support/api.mjs';
-import { startWorker } from '../tests/support/worker.mjs';
+import { json, SEGMENTOS, validSegment } from '../scripts/lib/api.mjs';
+import { median } from '../scripts/lib/stats.mjs';
+import { startWorker } from '../scripts/lib/worker-harness.mjs';
 
 const RUNS = 7;
 const ITEMS = 1000;
@@ -36,11 +37,10 @@ try {
   const keyed = await timedImport(api, keyedBody, { 'idempotency-key': 'bench-key' });
   const replay = await timedImport(api, keyedBody, { 'idempotency-key': 'bench-key' });
 
-  plain.sort((a, b) => a - b);
   const row = (name, values) => {
-    const [min, median, max] = [values[0], values[Math.floor(values.length / 2)], values.at(-1)];
-    const rate = Math.round((ITEMS / median) * 1000);
-    return `| ${name} | ${values.length} | ${min.toFixed(0)} | ${median.toFixed(0)} | ${max.toFixed(0)} | ${rate} |`;
+    const middle = median(values);
+    const rate = Math.round((ITEMS / middle) * 1000);
+    return `| ${name} | ${values.length} | ${Math.min(...values).toFixed(0)} | ${middle.toFixed(0)} | ${Math.max(...values).toFixed(0)} | ${rate} |`;
   };
   console.log(`\n${ITEMS}-segment bulk import, local workerd + D1, ${cpus()[0].model}, Node ${process.version}\n`);
   console.log('| Request | Runs | Min ms | Median ms | Max ms | Segments/s (median) |');

@@ -13,7 +13,9 @@ import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
-const SEGMENTOS = '/api/v1/segmentos';
+import { SEGMENTOS } from '../scripts/lib/api.mjs';
+import { startWranglerDev } from '../scripts/lib/wrangler-dev.mjs';
+
 const CHANGES = `${SEGMENTOS}/changes`;
 
 /**
@@ -181,7 +183,6 @@ export function report({ result, ledger }) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const [url, amount = '6000', connections = '32'] = process.argv.slice(2);
-  const { startWranglerDev } = await import('../tests/support/wrangler-dev.mjs');
   const dev = url ? null : await startWranglerDev();
   try {
     const target = url ?? dev.url;

@@ -11,9 +11,10 @@
 // build/bench/profile.cpuprofile (open it in Chrome DevTools' Performance panel).
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { Miniflare } from 'miniflare';
 
+import { freePort } from '../scripts/lib/ports.mjs';
+import { readWorkerConfig } from '../scripts/lib/worker-config.mjs';
 import { functionNames, symbolize } from '../scripts/wasm-names.mjs';
 import { busyMicros, inspect, profiled, timePerFunction, timeUnder } from './lib/isolate-profile.mjs';
 import { miniflareOptions } from './lib/miniflare.mjs';
@@ -22,14 +23,10 @@ import { wrk } from './lib/wrk.mjs';
 
 const [bundleDir, databaseId, seededDir, path, seconds = '10'] = process.argv.slice(2);
 
-const inspectorPort = await new Promise((resolve) => {
-  const server = createServer().listen(0, '127.0.0.1', () => {
-    const { port } = server.address();
-    server.close(() => resolve(port));
-  });
-});
+const inspectorPort = await freePort();
 const persistDir = await copyOf(seededDir, 'build/bench/profile-db');
-const options = miniflareOptions({ bundleDir, compatibilityDate: '2026-11-01', database: { id: databaseId, persistDir }, vars: { ACCESS_MODE: 'open' } });
+const { compatibilityDate } = readWorkerConfig();
+const options = miniflareOptions({ bundleDir, compatibilityDate, database: { id: databaseId, persistDir }, vars: { ACCESS_MODE: 'open' } });
 const miniflare = new Miniflare({ ...options, inspectorPort });
 const url = await miniflare.ready;
 

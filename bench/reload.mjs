@@ -10,8 +10,11 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { freePort, run } from '../tests/support/wrangler-dev.mjs';
-import { rootDir } from '../tests/support/worker.mjs';
+import { waitUntilServing } from '../scripts/lib/health.mjs';
+import { rootDir } from '../scripts/lib/paths.mjs';
+import { freePort } from '../scripts/lib/ports.mjs';
+import { run, stopGroup } from '../scripts/lib/process.mjs';
+import { median } from '../scripts/lib/stats.mjs';
 
 /** The file and the line each round edits. */
 export const EDITED_FILE = join(rootDir, 'src/observability/health_report.rs');
@@ -22,18 +25,14 @@ const RELOAD_TIMEOUT_MS = 10 * 60_000;
 
 /** Polls `/health` until its status is `status`; returns the milliseconds since `since`. */
 async function servedStatus(url, status, since, timeoutMs, server) {
-  const deadline = since + timeoutMs;
-  while (performance.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`npm start exited:\n${server.output.slice(-3000)}`);
-    try {
-      const response = await fetch(`${url}/health`);
-      if (response.ok && (await response.json()).status === status) return performance.now() - since;
-    } catch {
-      // not listening, or reloading
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`/health did not report "${status}" within ${timeoutMs / 1000} s:\n${server.output.slice(-3000)}`);
+  await waitUntilServing(`${url}/health`, {
+    child: server,
+    timeoutMs: timeoutMs - (performance.now() - since),
+    intervalMs: 100,
+    accept: async (response) => response.ok && (await response.json()).status === status,
+    expected: `answer with status "${status}"`,
+  });
+  return performance.now() - since;
 }
 
 /**
@@ -46,7 +45,7 @@ export async function measureReload({ rounds = 3, build = 'dev', log = () => {} 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const server = run('npm', ['start'], { PORT: String(port), RECWAY_BUILD: build });
+  const server = run('npm', ['start'], { env: { PORT: String(port), RECWAY_BUILD: build } });
   const reloadsMs = [];
   try {
     const startMs = await servedStatus(url, 'healthy', started, START_TIMEOUT_MS, server);
@@ -64,10 +63,7 @@ export async function measureReload({ rounds = 3, build = 'dev', log = () => {} 
     return { startMs, reloadsMs, output: server.output };
   } finally {
     await writeFile(EDITED_FILE, original);
-    if (server.exitCode === null) {
-      process.kill(-server.pid, 'SIGTERM');
-      await server.exited;
-    }
+    await stopGroup(server);
   }
 }
 
@@ -76,11 +72,10 @@ async function main() {
     options: { rounds: { type: 'string', default: '3' }, build: { type: 'string', default: 'dev' } },
   });
   const { startMs, reloadsMs } = await measureReload({ rounds: Number(values.rounds), build: values.build, log: console.log });
-  const sorted = [...reloadsMs].sort((a, b) => a - b);
   const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
   console.log(`\n${values.build} build: npm start served in ${seconds(startMs)}; ` +
-    `edit to served: median ${seconds(sorted[Math.floor(sorted.length / 2)])}, ` +
-    `max ${seconds(sorted.at(-1))} over ${sorted.length} reloads`);
+    `edit to served: median ${seconds(median(reloadsMs))}, ` +
+    `max ${seconds(Math.max(...reloadsMs))} over ${reloadsMs.length} reloads`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

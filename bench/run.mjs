@@ -14,15 +14,18 @@ import { cpus, totalmem, release } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 
+import { rootDir } from '../scripts/lib/paths.mjs';
+import { median } from '../scripts/lib/stats.mjs';
+import { readWorkerConfig } from '../scripts/lib/worker-config.mjs';
+import { startWranglerDev } from '../scripts/lib/wrangler-dev.mjs';
 import { coldStarts, wasmStartup } from './lib/coldstart.mjs';
 import { seedSql, segments } from './lib/dataset.mjs';
 import { ENDPOINTS, serves } from './lib/endpoints.mjs';
 import { busyMicros, inspect, profiled } from './lib/isolate-profile.mjs';
 import { cpuSeconds, peakMemoryBytes, resetPeakMemory } from './lib/processes.mjs';
-import { CHART_PANELS, chart, markdown, median, summarize } from './lib/report.mjs';
+import { CHART_PANELS, chart, markdown, summarize } from './lib/report.mjs';
 import {
-  LOAD_CPU, WORKERS, buildWorker, copyOf, readWorkerConfig, rootDir, seedD1, seedSqlite,
-  startFastapi, startOnWorkerd, startWranglerDev,
+  LOAD_CPU, SERVER_CPU, WORKERS, buildWorker, copyOf, seedD1, seedSqlite, startFastapi, startOnWorkerd,
 } from './lib/targets.mjs';
 import { wrk } from './lib/wrk.mjs';
 
@@ -275,11 +278,13 @@ async function main() {
     { key: 'hono', label: 'Hono + D1 (JS)', start: async () => startOnWorkerd(WORKERS.hono, bundles.hono, await copyOf(seeded.hono, runDir('hono'))) },
     { key: 'fastapi', label: 'FastAPI + SQLAlchemy', start: async () => startFastapi(await copyOf(seeded.fastapi, runDir('fastapi.sqlite'))) },
   ]);
+  const onWranglerDev = async (name) =>
+    startWranglerDev({ worker: WORKERS[name], persistDir: await copyOf(seeded[name], runDir(`dev-${name}`)), cpu: SERVER_CPU });
   const viaWranglerDev = flags['skip-wrangler-dev']
     ? null
     : await measureSuite('wrangler dev', [
-        { key: 'recway', label: 'RecWay (Rust/wasm)', start: async () => startWranglerDev(WORKERS.recway, await copyOf(seeded.recway, runDir('dev-recway'))) },
-        { key: 'hono', label: 'Hono + D1 (JS)', start: async () => startWranglerDev(WORKERS.hono, await copyOf(seeded.hono, runDir('dev-hono'))) },
+        { key: 'recway', label: 'RecWay (Rust/wasm)', start: () => onWranglerDev('recway') },
+        { key: 'hono', label: 'Hono + D1 (JS)', start: () => onWranglerDev('hono') },
       ]);
 
   const wasm = await wasmStartup(bundles.recway, 20);

@@ -13,13 +13,14 @@ import { cpus, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { rootDir } from '../scripts/lib/paths.mjs';
 import { measureRequest } from './lib/scale-measure.mjs';
 import { scaleChart } from './lib/scale-chart.mjs';
 import { scaleMarkdown } from './lib/scale-report.mjs';
 import { REQUESTS, serves } from './lib/scale-requests.mjs';
 import { DATASET_VERSION } from './lib/scale-data.mjs';
 import { migrationFiles, scaleDatabase } from './lib/scale-seed.mjs';
-import { WORKERS, buildWorker, copyOf, honoDir, rootDir, startOnWorkerd } from './lib/targets.mjs';
+import { WORKERS, buildWorker, copyOf, honoDir, startOnWorkerd } from './lib/targets.mjs';
 
 const { values: flags } = parseArgs({
   options: {

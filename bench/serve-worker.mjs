@@ -9,31 +9,15 @@
 // Prints one JSON line, {"url", "pid"} (pid: the workerd process that runs the worker and
 // its local D1), then serves until SIGTERM. bench/run.mjs starts it under `taskset`, so
 // workerd inherits the CPU it is pinned to.
-import { readFileSync, readdirSync } from 'node:fs';
 import { Miniflare } from 'miniflare';
-import { miniflareOptions } from './lib/miniflare.mjs';
 
-/** The pid of this process's child named `name`. */
-function childPid(name) {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .map(Number)
-    .find((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-        return command === name && parent === process.pid;
-      } catch {
-        return false; // it ended while we looked
-      }
-    });
-}
+import { childNamed } from '../scripts/lib/process.mjs';
+import { miniflareOptions } from './lib/miniflare.mjs';
 
 const { inspectorPort, ...options } = JSON.parse(process.argv[2]);
 const miniflare = new Miniflare({ ...miniflareOptions(options), ...(inspectorPort && { inspectorPort }) });
 const url = await miniflare.ready;
-process.stdout.write(`${JSON.stringify({ url: url.href, pid: childPid('workerd') })}\n`);
+process.stdout.write(`${JSON.stringify({ url: url.href, pid: childNamed(process.pid, 'workerd') })}\n`);
 
 const stop = async () => {
   await miniflare.dispose();

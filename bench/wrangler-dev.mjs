@@ -12,10 +12,12 @@
 import { readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 
+import { rootDir } from '../scripts/lib/paths.mjs';
+import { median } from '../scripts/lib/stats.mjs';
+import { startWranglerDev } from '../scripts/lib/wrangler-dev.mjs';
 import { ENDPOINTS } from './lib/endpoints.mjs';
 import { cpuSeconds } from './lib/processes.mjs';
-import { median } from './lib/report.mjs';
-import { LOAD_CPU, WORKERS, copyOf, rootDir, startWranglerDev } from './lib/targets.mjs';
+import { LOAD_CPU, SERVER_CPU, WORKERS, copyOf } from './lib/targets.mjs';
 import { wrk } from './lib/wrk.mjs';
 
 const [keys = 'health,list', seconds = '8', rounds = '3', ...otherConfigs] = process.argv.slice(2);
@@ -46,7 +48,8 @@ const samples = {}; // worker → endpoint → role → [ms per request]
 
 for (let round = 1; round <= Number(rounds); round += 1) {
   for (const { name, worker, data } of variants) {
-    const server = await startWranglerDev(worker, await copyOf(join(scratch, data), join(scratch, 'dev-split')));
+    const persistDir = await copyOf(join(scratch, data), join(scratch, 'dev-split'));
+    const server = await startWranglerDev({ worker, persistDir, cpu: SERVER_CPU });
     try {
       for (const endpoint of endpoints) {
         const load = (duration) =>

@@ -17,10 +17,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { executeAll, parseArgs, wrangler } from './lib/d1.mjs';
+import { rootDir } from './lib/paths.mjs';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const MIGRATIONS = join(ROOT, 'migrations');
-const BACKFILLS = join(ROOT, 'scripts', 'backfill');
+const MIGRATIONS = join(rootDir, 'migrations');
+const BACKFILLS = join(rootDir, 'scripts', 'backfill');
 
 /** The migrations that create a virtual table, by file name. */
 export function indexMigrations() {

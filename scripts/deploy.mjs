@@ -29,7 +29,11 @@ const ENVIRONMENTS = ['staging', 'production'];
 
 const say = (line) => console.log(`deploy: ${line}`);
 
-/** Runs wrangler with `args`; returns its standard output, or throws with all it printed. */
+/**
+ * Runs wrangler with `args`; returns its standard output, or throws with all it printed. In
+ * this process's group (not scripts/lib/process.mjs's run()), so that an operator's Ctrl-C
+ * stops the deploy's wrangler too.
+ */
 function wrangler(args, env = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn('wrangler', args, { env: { ...process.env, CI: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

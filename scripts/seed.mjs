@@ -9,9 +9,9 @@
 import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
 
+import { SEGMENTOS } from './lib/api.mjs';
 import { mulberry32 } from './lib/mulberry32.mjs';
 
-const SEGMENTOS = '/api/v1/segmentos';
 const PER_CITY = 60;
 const RESURVEYED_EVERY = 5;
 

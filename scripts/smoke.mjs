@@ -10,7 +10,8 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 
-const SEGMENTOS = '/api/v1/segmentos';
+import { SEGMENTOS } from './lib/api.mjs';
+
 const TIMEOUT_MS = 10_000;
 
 /** A failed step: what was expected and what came back. */

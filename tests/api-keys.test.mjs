@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import { startWorker } from '../scripts/lib/worker-harness.mjs';
 import { bearer, createApiKey, createSegment, json, SEGMENTOS, validSegment } from './support/api.mjs';
-import { startWorker } from './support/worker.mjs';
 
 async function assertDenied(response, status, error) {
   assert.equal(response.status, status);

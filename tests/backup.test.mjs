@@ -10,9 +10,9 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+import { rootDir } from '../scripts/lib/paths.mjs';
+
 const RESTORED = '.wrangler/restored';
 
 let dir;
@@ -24,7 +24,7 @@ function run(command, args) {
   return result.stdout;
 }
 
-const db = (script, ...args) => run('node', [join(ROOT, 'scripts', 'db.mjs'), script, '--local', ...args]);
+const db = (script, ...args) => run('node', [join(rootDir, 'scripts', 'db.mjs'), script, '--local', ...args]);
 
 /** The rows of each read, as wrangler prints them (one run for all of them). */
 function read(reads, persistTo) {
@@ -45,10 +45,10 @@ const READS = [
 
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'recway-backup-'));
-  cpSync(join(ROOT, 'wrangler.toml'), join(dir, 'wrangler.toml'));
+  cpSync(join(rootDir, 'wrangler.toml'), join(dir, 'wrangler.toml'));
   mkdirSync(join(dir, 'migrations'));
-  const migrations = readdirSync(join(ROOT, 'migrations')).sort();
-  const copy = (files) => files.forEach((file) => cpSync(join(ROOT, 'migrations', file), join(dir, 'migrations', file)));
+  const migrations = readdirSync(join(rootDir, 'migrations')).sort();
+  const copy = (files) => files.forEach((file) => cpSync(join(rootDir, 'migrations', file), join(dir, 'migrations', file)));
   // As deployed before the text index: segments written by the previous version.
   copy(migrations.filter((file) => file < '0009'));
   run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local']);

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import { startWorker } from '../scripts/lib/worker-harness.mjs';
 import {
   createSegment,
   declaredLengthRequest,
@@ -11,7 +12,6 @@ import {
   SEGMENTOS,
   validSegment,
 } from './support/api.mjs';
-import { startWorker } from './support/worker.mjs';
 
 const BULK = `${SEGMENTOS}/bulk`;
 const GEOJSON = 'application/geo+json';

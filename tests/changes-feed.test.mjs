@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 
+import { rootDir } from '../scripts/lib/paths.mjs';
+import { startWorker } from '../scripts/lib/worker-harness.mjs';
 import { createSegment, json, problems, SEGMENTOS, validSegment } from './support/api.mjs';
-import { rootDir, startWorker } from './support/worker.mjs';
 
 const CHANGES = `${SEGMENTOS}/changes`;
 /** The cron of wrangler.toml's [triggers]. */

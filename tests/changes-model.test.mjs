@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { mulberry32 } from '../scripts/lib/mulberry32.mjs';
+import { startWorker } from '../scripts/lib/worker-harness.mjs';
 import { json, SEGMENT_COLUMNS, SEGMENTOS } from './support/api.mjs';
-import { startWorker } from './support/worker.mjs';
 
 const CHANGES = `${SEGMENTOS}/changes`;
 

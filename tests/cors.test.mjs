@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import { startWorker } from '../scripts/lib/worker-harness.mjs';
 import { json, SEGMENTOS, validSegment } from './support/api.mjs';
-import { startWorker } from './support/worker.mjs';
 
 const ALLOWED = 'https://app.example.com';
 const OTHER = 'https://evil.example.net';

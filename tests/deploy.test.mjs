@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { startWorker } from './support/worker.mjs';
-import { run } from './support/wrangler-dev.mjs';
+import { run } from '../scripts/lib/process.mjs';
+import { startWorker } from '../scripts/lib/worker-harness.mjs';
 
 const STABLE = '11111111-1111-4111-8111-111111111111';
 const NEW = '22222222-2222-4222-8222-222222222222';
@@ -48,10 +48,7 @@ async function runDeploy(fakeDir, args, env = {}) {
   const log = join(fakeDir, `calls-${Math.random()}.ndjson`);
   await writeFile(log, '');
   const child = run(process.execPath, ['scripts/deploy.mjs', ...args], {
-    PATH: `${fakeDir}${delimiter}${process.env.PATH}`,
-    FAKE_WRANGLER_LOG: log,
-    FAKE_STABLE: STABLE,
-    ...env,
+    env: { PATH: `${fakeDir}${delimiter}${process.env.PATH}`, FAKE_WRANGLER_LOG: log, FAKE_STABLE: STABLE, ...env },
   });
   const { code } = await child.exited;
   const { output } = child;

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import { startWorker } from '../scripts/lib/worker-harness.mjs';
 import { createSegment, json, SEGMENTOS, validSegment } from './support/api.mjs';
-import { startWorker } from './support/worker.mjs';
 
 /** Asserts a clean 5xx: JSON, no internals, a request id that names its log line. */
 async function assertCleanFailure(api, response, status) {

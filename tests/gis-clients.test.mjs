@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 
+import { rootDir } from '../scripts/lib/paths.mjs';
+import { startWorker } from '../scripts/lib/worker-harness.mjs';
 import { insertSegment, SEGMENT_COLUMNS } from './support/api.mjs';
-import { rootDir, startWorker } from './support/worker.mjs';
 
 const run = promisify(execFile);
 const scratch = join(rootDir, 'build/gis');

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 
+import { startWorker } from '../scripts/lib/worker-harness.mjs';
 import { json, rawExchange, RFC3339_UTC, SEGMENTOS, validSegment } from './support/api.mjs';
-import { startWorker } from './support/worker.mjs';
 
 /** The crate version, which /health reports. */
 const version = readFileSync(new URL('../Cargo.toml', import.meta.url), 'utf8').match(

@@ -7,8 +7,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 
+import { rootDir } from '../scripts/lib/paths.mjs';
+import { startWorker } from '../scripts/lib/worker-harness.mjs';
 import { json, problems, SEGMENTOS, validSegment } from './support/api.mjs';
-import { rootDir, startWorker } from './support/worker.mjs';
 
 const BULK = `${SEGMENTOS}/bulk`;
 const HOUR = 60 * 60 * 1000;

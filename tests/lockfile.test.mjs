@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
-import { rootDir } from './support/worker.mjs';
+import { rootDir } from '../scripts/lib/paths.mjs';
 
 const LOCK_FILES = ['package-lock.json', 'bench/peers/hono/package-lock.json'];
 

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import { startWorker } from '../scripts/lib/worker-harness.mjs';
 import { json, SEGMENTOS, validSegment } from './support/api.mjs';
-import { startWorker } from './support/worker.mjs';
 
 /** Samples of the exposition: `name{labels}` → number. */
 function samples(text) {

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
+import { startWorker } from '../scripts/lib/worker-harness.mjs';
 import { bearer, createApiKey, createSegment, json, SEGMENTOS } from './support/api.mjs';
 import {
   assertFeatureAnswer,
@@ -23,7 +24,6 @@ import {
   read,
   send,
 } from './support/ogc.mjs';
-import { startWorker } from './support/worker.mjs';
 
 let api;
 before(async () => {

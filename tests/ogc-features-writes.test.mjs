@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import { startWorker } from '../scripts/lib/worker-harness.mjs';
 import { assertSecurityHeaders, RFC3339_UTC, SEGMENTOS } from './support/api.mjs';
 import {
   assertFeatureAnswer,
@@ -27,7 +28,6 @@ import {
   send,
   v1,
 } from './support/ogc.mjs';
-import { startWorker } from './support/worker.mjs';
 
 const conf = (part, name) => `http://www.opengis.net/spec/ogcapi-features-${part}/1.0/conf/${name}`;
 const PART_1 = ['core', 'geojson', 'oas30'].map((name) => conf(1, name));

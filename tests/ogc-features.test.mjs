@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import { startWorker } from '../scripts/lib/worker-harness.mjs';
 import { assertSecurityHeaders, insertSegment, RFC3339_UTC, SEGMENT_COLUMNS, SEGMENTOS } from './support/api.mjs';
-import { startWorker } from './support/worker.mjs';
 
 const JSON_TYPE = 'application/json';
 const GEOJSON = 'application/geo+json';

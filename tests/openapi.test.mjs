@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
+import { startWorker } from '../scripts/lib/worker-harness.mjs';
 import {
   bearer,
   createApiKey,
@@ -15,7 +16,6 @@ import {
   validSegment,
 } from './support/api.mjs';
 import { Contract } from './support/contract.mjs';
-import { startWorker } from './support/worker.mjs';
 
 describe('the OpenAPI document', () => {
   let api;

@@ -11,8 +11,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
+import { rootDir } from '../scripts/lib/paths.mjs';
+import { startWorker } from '../scripts/lib/worker-harness.mjs';
 import { assertSecurityHeaders, createSegment, SEGMENTOS } from './support/api.mjs';
-import { rootDir, startWorker } from './support/worker.mjs';
 
 const PROBE_BUILD = 'build/probe';
 const PANIC = { headers: { 'x-recway-panic': '1' } };

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import { startWorker } from '../scripts/lib/worker-harness.mjs';
 import { bearer, createApiKey, SEGMENTOS } from './support/api.mjs';
-import { startWorker } from './support/worker.mjs';
 
 const LIMIT = 5;
 const PERIOD_MS = 60_000;

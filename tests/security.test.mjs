@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import { startWorker } from '../scripts/lib/worker-harness.mjs';
 import {
   assertSecurityHeaders,
   bearer,
@@ -17,7 +18,6 @@ import {
   SEGMENTOS,
   validSegment,
 } from './support/api.mjs';
-import { startWorker } from './support/worker.mjs';
 
 let api;
 let keys;

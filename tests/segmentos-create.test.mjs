@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import { startWorker } from '../scripts/lib/worker-harness.mjs';
 import { json, problems, RFC3339_UTC, SEGMENTOS, validSegment } from './support/api.mjs';
-import { startWorker } from './support/worker.mjs';
 
 let api;
 before(async () => {

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import { startWorker } from '../scripts/lib/worker-harness.mjs';
 import {
   createSegment,
   getPage,
@@ -14,7 +15,6 @@ import {
   SEGMENTOS,
   walkPages,
 } from './support/api.mjs';
-import { startWorker } from './support/worker.mjs';
 
 const GEOJSON = 'application/geo+json';
 const GEO_ACCEPT = { accept: GEOJSON };

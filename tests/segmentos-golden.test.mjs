@@ -11,8 +11,9 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 
+import { rootDir } from '../scripts/lib/paths.mjs';
+import { startWorker } from '../scripts/lib/worker-harness.mjs';
 import { SEGMENTOS, insertSegment, json } from './support/api.mjs';
-import { rootDir, startWorker } from './support/worker.mjs';
 
 const GOLDEN = `${rootDir}/tests/golden/bodies.json`;
 const WRITE = process.env.RECWAY_WRITE_GOLDEN === '1';

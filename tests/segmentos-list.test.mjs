@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import { startWorker } from '../scripts/lib/worker-harness.mjs';
 import {
   createSegment,
   getPage,
@@ -21,7 +22,6 @@ import {
   validationErrors,
   walkPages,
 } from './support/api.mjs';
-import { startWorker } from './support/worker.mjs';
 
 /** Midnight UTC of a day of January 2026, as stored. */
 const day = (n) => `2026-01-${String(n).padStart(2, '0')}T00:00:00.000Z`;

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import { startWorker } from '../scripts/lib/worker-harness.mjs';
 import { createSegment, problems, rawExchange, SEGMENTOS } from './support/api.mjs';
-import { startWorker } from './support/worker.mjs';
 
 // More than one default page (100), fewer than the largest (1000).
 const SEEDED = 150;

@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import { startWorker } from '../scripts/lib/worker-harness.mjs';
 import { haversineM, ids, SEGMENTOS } from './support/api.mjs';
-import { startWorker } from './support/worker.mjs';
 
 const CORDOBA = [-64.1888, -31.4201];
 // Far from Córdoba at its latitude: every one of them is in the band of the globe that

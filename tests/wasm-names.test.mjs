@@ -7,8 +7,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
+import { rootDir } from '../scripts/lib/paths.mjs';
 import { functionNames, functionSizes, sections, symbolize, withoutNames } from '../scripts/wasm-names.mjs';
-import { rootDir } from './support/worker.mjs';
 
 const dist = join(rootDir, 'build/dist');
 const deployed = readFileSync(join(dist, readdirSync(dist).find((file) => file.endsWith('.wasm'))));

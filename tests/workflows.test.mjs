@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
-import { rootDir } from './support/worker.mjs';
+import { rootDir } from '../scripts/lib/paths.mjs';
 
 const WORKFLOWS = join(rootDir, '.github/workflows');
 const workflows = readdirSync(WORKFLOWS)

@@ -1,5 +1,6 @@
 // The requests `npm run bench` measures (bench/run.mjs) and `bench/ab.mjs` compares.
-const SEGMENTOS = '/api/v1/segmentos';
+import { SEGMENTOS } from '../../scripts/lib/api.mjs';
+
 /**
  * What is measured, in this order. Reads first, so that writes never change what they see.
  * `sameFields`: the servers' answers must have the same fields (their values hold times or

@@ -1,11 +1,6 @@
 // bench/RESULTS.md and its chart (bench/results.svg), from the figures of one run.
+import { median } from '../../scripts/lib/stats.mjs';
 import { COLORS, NAMES, fixed, legendEntry, note, svgDocument } from './svg.mjs';
-
-export const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 /** Median over the rounds of each figure (peak memory: the highest). */
 export function summarize(runs) {

@@ -1,8 +1,8 @@
 // One request of bench/lib/scale-requests.mjs against a running server: sequential samples
 // on a warmed server, each answer's Server-Timing D1 figures, latency, and the server's
 // process CPU over the samples.
+import { median } from '../../scripts/lib/stats.mjs';
 import { cpuSeconds } from './processes.mjs';
-import { median } from './report.mjs';
 import { parseServerTiming } from './server-timing.mjs';
 
 // Enough samples for a p50 and for CPU above /proc's 10 ms ticks; fewer when each takes long.

@@ -1,4 +1,5 @@
 // bench/SCALE.md from one run of bench/scale.mjs (the object it writes to bench/scale.json).
+import { SEGMENTOS } from '../../scripts/lib/api.mjs';
 import { D1_STATEMENT_LIMIT_MS } from './scale-seed.mjs';
 import { NAMES, fixed } from './svg.mjs';
 
@@ -99,7 +100,7 @@ function growing(output, sizes) {
 
 /** For a list: whether its answers carried X-Total-Count, per server. */
 function totalCountNote(output, request, sizes, servers, url) {
-  if (!url?.startsWith('/api/v1/segmentos?')) return '';
+  if (!url?.startsWith(`${SEGMENTOS}?`)) return '';
   const says = servers.map((server) => {
     const results = sizes.map((size) => output.results[size]?.[server]?.[request.key]).filter(Boolean);
     if (!results.length || !results.some((r) => r.ok)) return null;

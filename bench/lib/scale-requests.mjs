@@ -6,9 +6,9 @@
 // `url(context)` and `body(context)` get { size, i } (i counts every request made of this
 // kind, warm-ups included, so that writes never touch the same id twice) and, for `url`,
 // `server` (the running target) to look something up first.
+import { SEGMENTOS } from '../../scripts/lib/api.mjs';
 import { instantAt } from './scale-data.mjs';
 
-const API = '/api/v1/segmentos';
 // Córdoba: the second town of the data (bench/lib/scale-data.mjs), about 6.5% of the rows.
 const TOWN = 'Córdoba';
 const CENTER = '-64.1888,-31.4201';
@@ -45,36 +45,36 @@ const segment = (name) => ({
 export const REQUESTS = [
   // No D1 at all: what any request costs the server and the client here, to read the rest against.
   read('health', 'health (floor)', '/health'),
-  read('get', 'get one', undefined, { url: ({ size, i }) => `${API}/${spread(size, i, 1)}` }),
-  read('list', 'list 100', `${API}?limit=100`),
-  read('ubicacion', 'filter ubicacion', `${API}?ubicacion=${encodeURIComponent(TOWN)}&limit=100`),
-  read('q', 'filter q (selective)', `${API}?q=${SELECTIVE}&limit=100`),
+  read('get', 'get one', undefined, { url: ({ size, i }) => `${SEGMENTOS}/${spread(size, i, 1)}` }),
+  read('list', 'list 100', `${SEGMENTOS}?limit=100`),
+  read('ubicacion', 'filter ubicacion', `${SEGMENTOS}?ubicacion=${encodeURIComponent(TOWN)}&limit=100`),
+  read('q', 'filter q (selective)', `${SEGMENTOS}?q=${SELECTIVE}&limit=100`),
   // The same term in another order than the id's (every match is read), and a common one
   // written without its accents (the index folds them: "Señalización").
-  read('q_sorted', 'filter q, newest edits', `${API}?q=${SELECTIVE}&sort=-updated_at&limit=100`, { only: RECWAY }),
-  read('q_common', 'filter q (common, no accents)', `${API}?q=senalizacion&limit=100`, { only: RECWAY }),
-  read('created_after', 'filter created_after', `${API}?created_after=${RECENT}&limit=100`, { only: RECWAY }),
-  read('created_before', 'filter created_before', `${API}?created_before=${EARLY}&limit=100`, { only: RECWAY }),
-  read('updated_after', 'filter updated_after', `${API}?updated_after=${RECENT}&limit=100`, { only: RECWAY }),
-  read('updated_before', 'filter updated_before', `${API}?updated_before=${EARLY}&limit=100`, { only: RECWAY }),
-  read('bbox_city', 'bbox city (0.2°)', `${API}?bbox=${CITY}&limit=100`),
-  read('bbox_province', 'bbox province (4°×5°)', `${API}?bbox=${PROVINCE}&limit=100`),
-  read('near_10km', 'near 10 km', `${API}?near=${CENTER}&radius_m=10000&limit=100`),
-  read('near_100km', 'near 100 km', `${API}?near=${CENTER}&radius_m=100000&limit=100`),
+  read('q_sorted', 'filter q, newest edits', `${SEGMENTOS}?q=${SELECTIVE}&sort=-updated_at&limit=100`, { only: RECWAY }),
+  read('q_common', 'filter q (common, no accents)', `${SEGMENTOS}?q=senalizacion&limit=100`, { only: RECWAY }),
+  read('created_after', 'filter created_after', `${SEGMENTOS}?created_after=${RECENT}&limit=100`, { only: RECWAY }),
+  read('created_before', 'filter created_before', `${SEGMENTOS}?created_before=${EARLY}&limit=100`, { only: RECWAY }),
+  read('updated_after', 'filter updated_after', `${SEGMENTOS}?updated_after=${RECENT}&limit=100`, { only: RECWAY }),
+  read('updated_before', 'filter updated_before', `${SEGMENTOS}?updated_before=${EARLY}&limit=100`, { only: RECWAY }),
+  read('bbox_city', 'bbox city (0.2°)', `${SEGMENTOS}?bbox=${CITY}&limit=100`),
+  read('bbox_province', 'bbox province (4°×5°)', `${SEGMENTOS}?bbox=${PROVINCE}&limit=100`),
+  read('near_10km', 'near 10 km', `${SEGMENTOS}?near=${CENTER}&radius_m=10000&limit=100`),
+  read('near_100km', 'near 100 km', `${SEGMENTOS}?near=${CENTER}&radius_m=100000&limit=100`),
   // Issue 26's other shapes: a large box in time order, a circle in time order, filters
   // combined, and a box in the empty south, whose few segments only the index finds.
-  read('bbox_province_time', 'bbox province, newest edits', `${API}?bbox=${PROVINCE}&sort=-updated_at&limit=100`, { only: RECWAY }),
-  read('near_10km_time', 'near 10 km, newest', `${API}?near=${CENTER}&radius_m=10000&sort=-created_at&limit=100`, { only: RECWAY }),
-  read('bbox_city_recent', 'bbox city + created_after', `${API}?bbox=${CITY}&created_after=${RECENT}&limit=100`, { only: RECWAY }),
-  read('bbox_sparse', 'bbox sparse (1°, Patagonia)', `${API}?bbox=-70,-48,-69,-47&limit=100`),
-  read('sort_nombre', 'sort nombre', `${API}?sort=nombre&limit=100`),
-  read('sort_-nombre', 'sort -nombre', `${API}?sort=-nombre&limit=100`),
-  read('sort_created_at', 'sort created_at', `${API}?sort=created_at&limit=100`),
-  read('sort_updated_at', 'sort updated_at', `${API}?sort=updated_at&limit=100`),
-  read('sort_id', 'sort id_segmento', `${API}?sort=id_segmento&limit=100`),
-  read('geojson', 'GeoJSON 100', `${API}?format=geojson&limit=100`, { only: RECWAY }),
-  read('skip_9900', 'skip 9,900', `${API}?skip=9900&limit=100`),
-  read('skip_900000', 'skip 900,000', `${API}?skip=900000&limit=100`, { applies: (size) => size > 900_000 }),
+  read('bbox_province_time', 'bbox province, newest edits', `${SEGMENTOS}?bbox=${PROVINCE}&sort=-updated_at&limit=100`, { only: RECWAY }),
+  read('near_10km_time', 'near 10 km, newest', `${SEGMENTOS}?near=${CENTER}&radius_m=10000&sort=-created_at&limit=100`, { only: RECWAY }),
+  read('bbox_city_recent', 'bbox city + created_after', `${SEGMENTOS}?bbox=${CITY}&created_after=${RECENT}&limit=100`, { only: RECWAY }),
+  read('bbox_sparse', 'bbox sparse (1°, Patagonia)', `${SEGMENTOS}?bbox=-70,-48,-69,-47&limit=100`),
+  read('sort_nombre', 'sort nombre', `${SEGMENTOS}?sort=nombre&limit=100`),
+  read('sort_-nombre', 'sort -nombre', `${SEGMENTOS}?sort=-nombre&limit=100`),
+  read('sort_created_at', 'sort created_at', `${SEGMENTOS}?sort=created_at&limit=100`),
+  read('sort_updated_at', 'sort updated_at', `${SEGMENTOS}?sort=updated_at&limit=100`),
+  read('sort_id', 'sort id_segmento', `${SEGMENTOS}?sort=id_segmento&limit=100`),
+  read('geojson', 'GeoJSON 100', `${SEGMENTOS}?format=geojson&limit=100`, { only: RECWAY }),
+  read('skip_9900', 'skip 9,900', `${SEGMENTOS}?skip=9900&limit=100`),
+  read('skip_900000', 'skip 900,000', `${SEGMENTOS}?skip=900000&limit=100`, { applies: (size) => size > 900_000 }),
   {
     key: 'cursor',
     label: 'cursor page (deep)',
@@ -83,26 +83,26 @@ export const REQUESTS = [
     // The page after the first of those created in the last tenth of the two years, by id:
     // its cursor sits 90% down the table. (The Hono peer ignores created_after: its
     // cursor is the second page's, which its keyset seek reads alike.)
-    url: ({ server }) => nextLink(server, `${API}?sort=id_segmento&created_after=${instantAt(0.9)}&limit=100`),
+    url: ({ server }) => nextLink(server, `${SEGMENTOS}?sort=id_segmento&created_after=${instantAt(0.9)}&limit=100`),
     once: true,
   },
   read('ogc_items', 'OGC items 100', '/collections/segmentos/items?limit=100', { only: RECWAY }),
   read('ogc_nombre', 'OGC items nombre=', `/collections/segmentos/items?nombre=${encodeURIComponent(NAME)}&limit=100`, { only: RECWAY }),
   read('ogc_collection', 'OGC /collections/segmentos', '/collections/segmentos', { only: RECWAY }),
   read('ogc_collections', 'OGC /collections', '/collections', { only: RECWAY }),
-  read('changes', 'changes feed 1000', `${API}/changes?limit=1000`, { only: RECWAY }),
+  read('changes', 'changes feed 1000', `${SEGMENTOS}/changes?limit=1000`, { only: RECWAY }),
   {
-    key: 'create', label: 'create', kind: 'write', method: 'POST', url: () => API,
+    key: 'create', label: 'create', kind: 'write', method: 'POST', url: () => SEGMENTOS,
     body: ({ i }) => JSON.stringify(segment(`Ruta Nacional 9 km ${i}`)),
   },
   {
-    key: 'update', label: 'update (PATCH)', kind: 'write', method: 'PATCH', url: ({ size, i }) => `${API}/${spread(size, i, 2)}`,
+    key: 'update', label: 'update (PATCH)', kind: 'write', method: 'PATCH', url: ({ size, i }) => `${SEGMENTOS}/${spread(size, i, 2)}`,
     body: ({ i }) => JSON.stringify({ descripcion: `Bache reparado, visita ${i}` }),
   },
   // From the end of the table down, ten apart: never an id deleted before.
-  { key: 'delete', label: 'delete', kind: 'write', method: 'DELETE', url: ({ size, i }) => `${API}/${size - 10 * i - 3}` },
+  { key: 'delete', label: 'delete', kind: 'write', method: 'DELETE', url: ({ size, i }) => `${SEGMENTOS}/${size - 10 * i - 3}` },
   {
-    key: 'bulk', label: 'bulk 100', kind: 'write', method: 'POST', url: () => `${API}/bulk`, only: RECWAY,
+    key: 'bulk', label: 'bulk 100', kind: 'write', method: 'POST', url: () => `${SEGMENTOS}/bulk`, only: RECWAY,
     body: ({ i }) => JSON.stringify(Array.from({ length: 100 }, (_, n) => segment(`Bv. Illia ${i * 100 + n}`))),
   },
 ];

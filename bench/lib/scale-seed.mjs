@@ -13,10 +13,13 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { Miniflare } from 'miniflare';
 
+import { rootDir } from '../../scripts/lib/paths.mjs';
+import { readWorkerConfig } from '../../scripts/lib/worker-config.mjs';
+import { applyLocalMigrations } from '../../scripts/lib/wrangler-dev.mjs';
 import { miniflareOptions } from './miniflare.mjs';
 import { COLUMNS, DATASET_VERSION, rows } from './scale-data.mjs';
 import { splitStatements } from './sql-statements.mjs';
-import { copyOf, readWorkerConfig, rootDir, runToEnd } from './targets.mjs';
+import { copyOf } from './targets.mjs';
 
 /** The last migration a deployed database had before the scale work (issue 25). */
 export const DEPLOYED_UP_TO = '0006';
@@ -76,9 +79,7 @@ async function seed(name, worker, size, dir, log) {
   ].join('\n'));
   await rm(dir, { recursive: true, force: true });
   let started = performance.now();
-  await runToEnd('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', dir, '--config', join(tmp, 'wrangler.toml')], {
-    cwd: tmp, env: { CI: '1' },
-  });
+  await applyLocalMigrations({ cwd: tmp, config: join(tmp, 'wrangler.toml') }, dir);
   const migrateSeconds = (performance.now() - started) / 1000;
   await rm(tmp, { recursive: true, force: true });
 

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import { startWorker } from '../../scripts/lib/worker-harness.mjs';
 import { assertStrictContentSecurityPolicy, launchBrowser, openPage, saveScreenshot } from '../support/browser.mjs';
-import { startWorker } from '../support/worker.mjs';
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 

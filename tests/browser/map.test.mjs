@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import { startWorker } from '../../scripts/lib/worker-harness.mjs';
 import { createSegment, SEGMENTOS } from '../support/api.mjs';
 import { assertStrictContentSecurityPolicy, launchBrowser, openPage, saveScreenshot } from '../support/browser.mjs';
-import { startWorker } from '../support/worker.mjs';
 
 const CORDOBA = '-64.3,-31.5,-64.1,-31.3';
 const MENDOZA = '-69,-33,-68.7,-32.8';

@@ -3,8 +3,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import { run, runToEnd } from '../../scripts/lib/process.mjs';
+import { startWranglerDev } from '../../scripts/lib/wrangler-dev.mjs';
 import { bearer, json, SEGMENTOS, validSegment } from '../support/api.mjs';
-import { run, runToEnd, startWranglerDev } from '../support/wrangler-dev.mjs';
 
 describe('npm run keys, against wrangler dev', () => {
   let dev;

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 
 import { EDITED_FILE, measureReload } from '../../bench/reload.mjs';
-import { rootDir } from '../support/worker.mjs';
+import { rootDir } from '../../scripts/lib/paths.mjs';
 
 const gitStatus = () => execFileSync('git', ['status', '--porcelain'], { cwd: rootDir, encoding: 'utf8' });
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { audit, report, runLoad } from '../../bench/load.mjs';
-import { startWranglerDev } from '../support/wrangler-dev.mjs';
+import { startWranglerDev } from '../../scripts/lib/wrangler-dev.mjs';
 
 const REQUESTS = 1800;
 const CONNECTIONS = 16;

@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { run, startWranglerDev } from '../support/wrangler-dev.mjs';
+import { run, stopGroup } from '../../scripts/lib/process.mjs';
+import { startWranglerDev } from '../../scripts/lib/wrangler-dev.mjs';
 
 // A run takes one to two minutes on 2 cores; the first one also creates the virtualenv
 // and installs Schemathesis from PyPI.
@@ -23,8 +24,8 @@ for (const document of ['/openapi.json', '/ogc/openapi.json']) {
 
     it('finds no failure and no error', { timeout: RUN_TIMEOUT_MS + 30_000 }, async () => {
       const env = { RECWAY_URL: dev.url, RECWAY_DOCUMENT: document };
-      const schemathesis = run('bash', ['scripts/schemathesis.sh'], env);
-      const timer = setTimeout(() => process.kill(-schemathesis.pid, 'SIGKILL'), RUN_TIMEOUT_MS);
+      const schemathesis = run('bash', ['scripts/schemathesis.sh'], { env });
+      const timer = setTimeout(() => stopGroup(schemathesis, 'SIGKILL'), RUN_TIMEOUT_MS);
       const { code, signal } = await schemathesis.exited;
       clearTimeout(timer);
 

@@ -1,12 +1,13 @@
 // `npm run seed` (scripts/seed.mjs): the demo data, imported through the API of a
 // `wrangler dev` as `npm start` runs it, and safe to run twice.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 
+import { freePort } from '../../scripts/lib/ports.mjs';
+import { run } from '../../scripts/lib/process.mjs';
+import { startWranglerDev } from '../../scripts/lib/wrangler-dev.mjs';
 import { demoSegments } from '../../scripts/seed.mjs';
 import { SEGMENTOS } from '../support/api.mjs';
-import { run, startWranglerDev } from '../support/wrangler-dev.mjs';
 
 async function seed(...args) {
   const child = run('npm', ['run', '--silent', 'seed', '--', ...args]);
@@ -59,12 +60,7 @@ describe('npm run seed, against wrangler dev', () => {
   });
 
   it('says to start the API when nothing answers', async () => {
-    const closed = await new Promise((resolve) => {
-      const server = createServer().listen(0, '127.0.0.1', () => {
-        const { port } = server.address();
-        server.close(() => resolve(port));
-      });
-    });
+    const closed = await freePort();
     const { code, output } = await seed(`http://127.0.0.1:${closed}`);
 
     assert.equal(code, 1);

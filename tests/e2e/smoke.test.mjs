@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 
+import { run, runToEnd } from '../../scripts/lib/process.mjs';
+import { startWranglerDev } from '../../scripts/lib/wrangler-dev.mjs';
 import { SEGMENTOS } from '../support/api.mjs';
-import { run, runToEnd, startWranglerDev } from '../support/wrangler-dev.mjs';
 
 const STEPS = ['health', 'database health', 'create a segment', 'read it', 'find it in a list', 'delete it', 'it is gone'];
 
@@ -99,7 +100,7 @@ describe('npm run smoke, against wrangler dev with a key required for every requ
 
   it('passes with the key, given as --key or in RECWAY_SMOKE_KEY, and leaves nothing behind', async () => {
     const withFlag = await smoke(dev.url, '--key', key);
-    const child = run('npm', ['run', '--silent', 'smoke', '--', dev.url], { RECWAY_SMOKE_KEY: key });
+    const child = run('npm', ['run', '--silent', 'smoke', '--', dev.url], { env: { RECWAY_SMOKE_KEY: key } });
     const { code } = await child.exited;
 
     assert.equal(withFlag.code, 0, withFlag.output);

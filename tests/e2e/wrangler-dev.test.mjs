@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import { startWranglerDev } from '../../scripts/lib/wrangler-dev.mjs';
 import { json, SEGMENTOS, validSegment } from '../support/api.mjs';
-import { startWranglerDev } from '../support/wrangler-dev.mjs';
 
 describe('wrangler dev, end to end', () => {
   let dev;

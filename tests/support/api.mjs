@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 
-export const SEGMENTOS = '/api/v1/segmentos';
+import { json, SEGMENTOS, validSegment } from '../../scripts/lib/api.mjs';
+
+// The API's paths and request shapes are the repository's (scripts/lib/api.mjs); the tests
+// take them from here with the rest.
+export { json, SEGMENTOS, validSegment };
 
 /**
  * The columns of a segment as the API sends it (the OpenAPI document's `Segmento`), for
@@ -16,19 +20,6 @@ export const SEGMENT_COLUMNS = Object.keys(
 ).join(', ');
 
 export const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
-
-export function validSegment(overrides = {}) {
-  return { nombre: 'Av. Colón', longitud: -64.1811, latitud: -31.4135, ...overrides };
-}
-
-/** A JSON request. `body` may be a string, sent as is. */
-export function json(method, body, headers = {}) {
-  return {
-    method,
-    headers: { 'content-type': 'application/json', ...headers },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  };
-}
 
 /** Creates a segment and returns it, asserting the 201. */
 export async function createSegment(api, overrides = {}, headers = {}) {

@@ -6,7 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
-import { rootDir } from './worker.mjs';
+import { rootDir } from '../../scripts/lib/paths.mjs';
 
 const SCREENSHOTS = join(rootDir, 'test-output', 'screenshots');
 

@@ -11,13 +11,14 @@
 // and list ETags differ by nature and are compared by shape only.
 import { randomUUID } from 'node:crypto';
 
+import { SEGMENTOS } from '../../../scripts/lib/api.mjs';
+
 const [referenceUrl, peerUrl] = process.argv.slice(2).map((url) => url?.replace(/\/+$/, ''));
 if (!referenceUrl || !peerUrl) {
   console.error('usage: node check-parity.mjs <reference-base-url> <peer-base-url>');
   process.exit(2);
 }
 
-const API = '/api/v1/segmentos';
 const TAG = `parity-${randomUUID().slice(0, 8)}`;
 const JSON_TYPE = { 'content-type': 'application/json' };
 // A random spot for this run's segments, away from the poles and the antimeridian.
@@ -40,20 +41,20 @@ const SEGMENTS = [
 ];
 
 const text = (value) => new TextEncoder().encode(value);
-const post = (name, body, headers = JSON_TYPE) => ({ name, method: 'POST', path: API, headers, body });
+const post = (name, body, headers = JSON_TYPE) => ({ name, method: 'POST', path: SEGMENTOS, headers, body });
 const get = (name, path, headers = {}) => ({ name, method: 'GET', path, headers });
 const write = (name, method, path, body, headers = {}) => ({ name, method, path, headers: { ...JSON_TYPE, ...headers }, body });
-const list = (query) => `${API}?ubicacion=${TAG}&${query}`;
+const list = (query) => `${SEGMENTOS}?ubicacion=${TAG}&${query}`;
 
 /** The requests, in order; `{id3}` is the id the server gave the fourth segment, `{etag3}` its last ETag. */
 const CASES = [
   get('health', '/health'),
   { name: 'health: wrong method', method: 'POST', path: '/health' },
   get('unknown path', '/nope'),
-  get('unknown path under an item', `${API}/1/extra`),
-  { name: 'collection: OPTIONS', method: 'OPTIONS', path: API },
-  { name: 'collection: wrong method', method: 'DELETE', path: API },
-  { name: 'item: wrong method', method: 'POST', path: `${API}/1` },
+  get('unknown path under an item', `${SEGMENTOS}/1/extra`),
+  { name: 'collection: OPTIONS', method: 'OPTIONS', path: SEGMENTOS },
+  { name: 'collection: wrong method', method: 'DELETE', path: SEGMENTOS },
+  { name: 'item: wrong method', method: 'POST', path: `${SEGMENTOS}/1` },
   ...SEGMENTS.map((segment, i) => post(`create ${i}`, JSON.stringify(segment))),
   post('create: server fields ignored, +json type', JSON.stringify({ ...SEGMENTS[0], id_segmento: 5, version: 9, created_at: 'x' }), { 'content-type': 'application/merge-patch+json; charset=utf-8' }),
   post('create: no content type is JSON', JSON.stringify({ nombre: `sin tipo ${TAG}`, longitud: 0, latitud: 0, ubicacion: `${TAG}-b` }), {}),
@@ -85,28 +86,28 @@ const CASES = [
   post('json: invalid UTF-8 outside an object', Uint8Array.from([0x22, 0xc3, 0x28, 0x22])),
   post('json: unterminated list outside an object', '[1, {"a": [tru'),
   post('json: byte order mark', Uint8Array.from([0xef, 0xbb, 0xbf, ...text('{}')])),
-  get('read', `${API}/{id0}`),
-  get('read: trailing slash', `${API}/{id0}/`),
-  get('read: If-None-Match current', `${API}/{id0}`, { 'if-none-match': '{etag0}' }),
-  get('read: If-None-Match weak, in a list', `${API}/{id0}`, { 'if-none-match': '"x", W/{etag0}' }),
-  get('read: If-None-Match stale', `${API}/{id0}`, { 'if-none-match': '"1.999"' }),
-  get('read: If-None-Match malformed is ignored', `${API}/{id0}`, { 'if-none-match': 'nope' }),
-  { name: 'read: HEAD', method: 'HEAD', path: `${API}/{id1}` },
-  get('read: not an integer', `${API}/abc`),
-  get('read: beyond 64 bits', `${API}/99999999999999999999`),
-  get('read: beyond safe integers', `${API}/9007199254740992`),
-  get('read: missing', `${API}/9007199254740991`),
-  get('read: spaces around the id', `${API}/%20{id0}`),
+  get('read', `${SEGMENTOS}/{id0}`),
+  get('read: trailing slash', `${SEGMENTOS}/{id0}/`),
+  get('read: If-None-Match current', `${SEGMENTOS}/{id0}`, { 'if-none-match': '{etag0}' }),
+  get('read: If-None-Match weak, in a list', `${SEGMENTOS}/{id0}`, { 'if-none-match': '"x", W/{etag0}' }),
+  get('read: If-None-Match stale', `${SEGMENTOS}/{id0}`, { 'if-none-match': '"1.999"' }),
+  get('read: If-None-Match malformed is ignored', `${SEGMENTOS}/{id0}`, { 'if-none-match': 'nope' }),
+  { name: 'read: HEAD', method: 'HEAD', path: `${SEGMENTOS}/{id1}` },
+  get('read: not an integer', `${SEGMENTOS}/abc`),
+  get('read: beyond 64 bits', `${SEGMENTOS}/99999999999999999999`),
+  get('read: beyond safe integers', `${SEGMENTOS}/9007199254740992`),
+  get('read: missing', `${SEGMENTOS}/9007199254740991`),
+  get('read: spaces around the id', `${SEGMENTOS}/%20{id0}`),
   get('list: tagged', list('')),
-  get('list: trailing slash', `${API}/?ubicacion=${TAG}&limit=3`),
+  get('list: trailing slash', `${SEGMENTOS}/?ubicacion=${TAG}&limit=3`),
   get('list: first page', list('limit=2')),
   { name: 'list: next page', follow: true },
   { name: 'list: page after that', follow: true },
   get('list: count only', list('limit=0')),
   get('list: skip', list('skip=2&limit=2')),
-  get('list: q folds ASCII case only', `${API}?q=${encodeURIComponent(`AV. COLÓN ${TAG}`.toUpperCase())}`),
-  get('list: q ascii', `${API}?q=${TAG.toUpperCase()}&sort=id_segmento`),
-  get('list: q wildcards are literal', `${API}?q=${encodeURIComponent(`0% asfalto_`)}&ubicacion=${TAG}`),
+  get('list: q folds ASCII case only', `${SEGMENTOS}?q=${encodeURIComponent(`AV. COLÓN ${TAG}`.toUpperCase())}`),
+  get('list: q ascii', `${SEGMENTOS}?q=${TAG.toUpperCase()}&sort=id_segmento`),
+  get('list: q wildcards are literal', `${SEGMENTOS}?q=${encodeURIComponent(`0% asfalto_`)}&ubicacion=${TAG}`),
   get('list: sort by nombre then created_at', list('sort=nombre,-created_at&limit=3')),
   { name: 'list: sort by nombre, next page', follow: true },
   get('list: sort -nombre, repeated and unknown-to-near fields ignored', list('sort=-nombre,distance_m,-nombre')),
@@ -121,35 +122,35 @@ const CASES = [
   { name: 'list: near, next page', follow: true },
   get('list: near across the antimeridian', list(`near=179.95,${FIJI_LAT}&radius_m=20000`)),
   get('list: near sorted by -distance_m', list(`near=${near}&radius_m=50000&sort=-distance_m`)),
-  get('list: every parameter wrong', `${API}?limit=1001&skip=-1&bbox=1,2,x,4&near=200,0&radius_m=1000001&sort=name&q=${'a'.repeat(201)}`),
-  get('list: more problems', `${API}?limit=1.5&skip=99999999999999999999&bbox=1,2,3&near=0&radius_m=abc&q=a%00b`),
-  get('list: bad latitudes and an empty sort field', `${API}?bbox=0,-91,1,1&near=0,95&sort=nombre,,id_segmento`),
+  get('list: every parameter wrong', `${SEGMENTOS}?limit=1001&skip=-1&bbox=1,2,x,4&near=200,0&radius_m=1000001&sort=name&q=${'a'.repeat(201)}`),
+  get('list: more problems', `${SEGMENTOS}?limit=1.5&skip=99999999999999999999&bbox=1,2,3&near=0&radius_m=abc&q=a%00b`),
+  get('list: bad latitudes and an empty sort field', `${SEGMENTOS}?bbox=0,-91,1,1&near=0,95&sort=nombre,,id_segmento`),
   get('list: cursor garbage', list('cursor=not-a-cursor')),
   get('list: cursor with padding', list('cursor=eyJrIjpbMV0sInMiOiItaWRfc2VnbWVudG8ifQ==')),
   get('list: cursor of another sort', list('sort=nombre&cursor=eyJrIjpbMV0sInMiOiItaWRfc2VnbWVudG8ifQ')),
   get('list: cursor of this sort', list('cursor=eyJrIjpbMV0sInMiOiItaWRfc2VnbWVudG8ifQ')),
   get('list: cursor values of the wrong type', list('cursor=eyJrIjpbIngiXSwicyI6Ii1pZF9zZWdtZW50byJ9')),
   { name: 'list: If-None-Match with its own ETag', method: 'GET', path: list('limit=2'), conditional: true },
-  write('update: PUT one field', 'PUT', `${API}/{id1}`, JSON.stringify({ descripcion: 'Bache reparado' })),
-  write('update: PATCH clears a field', 'PATCH', `${API}/{id1}`, JSON.stringify({ ubicacion: null, latitud: 10 })),
-  write('update: empty patch changes nothing', 'PATCH', `${API}/{id1}`, '{}'),
-  write('update: If-Match current', 'PATCH', `${API}/{id2}`, JSON.stringify({ nombre: `Ruta 20 bis ${TAG}` }), { 'if-match': '{etag2}' }),
-  write('update: If-Match stale', 'PUT', `${API}/{id2}`, JSON.stringify({ nombre: 'x' }), { 'if-match': '"{id2}.1"' }),
-  write('update: If-Match weak and star lists', 'PUT', `${API}/{id2}`, JSON.stringify({ latitud: 1 }), { 'if-match': 'W/"{id2}.2", "9.9"' }),
-  write('update: If-Match star', 'PUT', `${API}/{id2}`, JSON.stringify({ longitud: 1 }), { 'if-match': '*' }),
-  write('update: If-None-Match star', 'PUT', `${API}/{id2}`, JSON.stringify({ longitud: 2 }), { 'if-none-match': '*' }),
-  write('update: empty patch with a stale If-Match', 'PATCH', `${API}/{id2}`, '{}', { 'if-match': '"{id2}.1"' }),
-  write('update: malformed conditions', 'PUT', `${API}/{id2}`, '{}', { 'if-match': 'abc', 'if-none-match': '"a" "b"' }),
-  write('update: bad id and bad body together', 'PATCH', `${API}/x1`, JSON.stringify({ nombre: null, longitud: 500, foo: 1 })),
-  write('update: bad id and unreadable body', 'PATCH', `${API}/x1`, '{"nombre": }'),
-  write('update: bad id and wrong content type', 'PATCH', `${API}/x1`, '{}', { 'content-type': 'text/csv' }),
-  write('update: missing', 'PUT', `${API}/9007199254740991`, JSON.stringify({ nombre: 'x' })),
-  write('update: missing with If-Match', 'PUT', `${API}/9007199254740991`, JSON.stringify({ nombre: 'x' }), { 'if-match': '*' }),
-  get('read: after updates', `${API}/{id1}`),
-  { name: 'delete: If-Match stale', method: 'DELETE', path: `${API}/{id6}`, headers: { 'if-match': '"{id6}.7"' } },
-  { name: 'delete', method: 'DELETE', path: `${API}/{id6}`, headers: { 'if-match': '{etag6}' } },
-  { name: 'delete: again', method: 'DELETE', path: `${API}/{id6}` },
-  { name: 'delete: bad id', method: 'DELETE', path: `${API}/1.5` },
+  write('update: PUT one field', 'PUT', `${SEGMENTOS}/{id1}`, JSON.stringify({ descripcion: 'Bache reparado' })),
+  write('update: PATCH clears a field', 'PATCH', `${SEGMENTOS}/{id1}`, JSON.stringify({ ubicacion: null, latitud: 10 })),
+  write('update: empty patch changes nothing', 'PATCH', `${SEGMENTOS}/{id1}`, '{}'),
+  write('update: If-Match current', 'PATCH', `${SEGMENTOS}/{id2}`, JSON.stringify({ nombre: `Ruta 20 bis ${TAG}` }), { 'if-match': '{etag2}' }),
+  write('update: If-Match stale', 'PUT', `${SEGMENTOS}/{id2}`, JSON.stringify({ nombre: 'x' }), { 'if-match': '"{id2}.1"' }),
+  write('update: If-Match weak and star lists', 'PUT', `${SEGMENTOS}/{id2}`, JSON.stringify({ latitud: 1 }), { 'if-match': 'W/"{id2}.2", "9.9"' }),
+  write('update: If-Match star', 'PUT', `${SEGMENTOS}/{id2}`, JSON.stringify({ longitud: 1 }), { 'if-match': '*' }),
+  write('update: If-None-Match star', 'PUT', `${SEGMENTOS}/{id2}`, JSON.stringify({ longitud: 2 }), { 'if-none-match': '*' }),
+  write('update: empty patch with a stale If-Match', 'PATCH', `${SEGMENTOS}/{id2}`, '{}', { 'if-match': '"{id2}.1"' }),
+  write('update: malformed conditions', 'PUT', `${SEGMENTOS}/{id2}`, '{}', { 'if-match': 'abc', 'if-none-match': '"a" "b"' }),
+  write('update: bad id and bad body together', 'PATCH', `${SEGMENTOS}/x1`, JSON.stringify({ nombre: null, longitud: 500, foo: 1 })),
+  write('update: bad id and unreadable body', 'PATCH', `${SEGMENTOS}/x1`, '{"nombre": }'),
+  write('update: bad id and wrong content type', 'PATCH', `${SEGMENTOS}/x1`, '{}', { 'content-type': 'text/csv' }),
+  write('update: missing', 'PUT', `${SEGMENTOS}/9007199254740991`, JSON.stringify({ nombre: 'x' })),
+  write('update: missing with If-Match', 'PUT', `${SEGMENTOS}/9007199254740991`, JSON.stringify({ nombre: 'x' }), { 'if-match': '*' }),
+  get('read: after updates', `${SEGMENTOS}/{id1}`),
+  { name: 'delete: If-Match stale', method: 'DELETE', path: `${SEGMENTOS}/{id6}`, headers: { 'if-match': '"{id6}.7"' } },
+  { name: 'delete', method: 'DELETE', path: `${SEGMENTOS}/{id6}`, headers: { 'if-match': '{etag6}' } },
+  { name: 'delete: again', method: 'DELETE', path: `${SEGMENTOS}/{id6}` },
+  { name: 'delete: bad id', method: 'DELETE', path: `${SEGMENTOS}/1.5` },
   get('list: after the delete', list('sort=id_segmento')),
   get('request id: a valid one is echoed', '/health', { 'x-request-id': 'abc-123_X.y' }),
   get('request id: an unsafe one is replaced', '/nope', { 'x-request-id': 'a b' }),

@@ -1,21 +1,20 @@
 // Runs the built worker in workerd through wrangler's test harness (Miniflare underneath),
-// with a real local D1 that is fresh for every startWorker() call: one per test file.
+// with a real local D1 that is fresh for every startWorker() call: one per test file, or
+// one for `npm run bench:bulk`.
 //
 // scripts/test.sh builds the worker once (`wrangler deploy --dry-run --outdir build/dist`),
 // so starting a harness does not rebuild it.
-import { fileURLToPath } from 'node:url';
 import { createTestHarness } from 'wrangler';
 
-export const rootDir = fileURLToPath(new URL('../../', import.meta.url));
-const prebuiltWorkerDir = process.env.RECWAY_PREBUILT_DIR ?? 'build/dist';
+import { PREBUILT_DIR, rootDir } from './paths.mjs';
+import { wranglerConfig } from './worker-config.mjs';
 
 /**
  * The worker as wrangler.toml configures it (top level), inline, so that a test can change
  * what a prebuilt worker directory cannot: drop the D1 binding, or set the rate limit.
  */
-async function inlineConfig({ database, rateLimit, analytics, vars, prebuilt }) {
-  const { unstable_readConfig } = await import('wrangler');
-  const config = unstable_readConfig({ config: `${rootDir}/wrangler.toml` });
+function inlineConfig({ database, rateLimit, analytics, vars, prebuilt }) {
+  const config = wranglerConfig();
   return {
     name: config.name,
     main: `${prebuilt}/worker.js`,
@@ -49,10 +48,10 @@ async function harnessInput({
   vars = {},
   rateLimit,
   analytics = false,
-  prebuilt = prebuiltWorkerDir,
+  prebuilt = PREBUILT_DIR,
 } = {}) {
   return database === 'none' || rateLimit || analytics
-    ? { config: await inlineConfig({ database, rateLimit, analytics, vars, prebuilt }) }
+    ? { config: inlineConfig({ database, rateLimit, analytics, vars, prebuilt }) }
     : { configPath: 'wrangler.toml', prebuiltWorkerDir: prebuilt, vars };
 }
 
