@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { startWorker } from '../scripts/lib/worker-harness.mjs';
 import { json, problems, RFC3339_UTC, SEGMENTOS, validSegment } from './support/api.mjs';
+import { clearedValues } from './support/fields.mjs';
 
 let api;
 before(async () => {
@@ -38,6 +39,8 @@ describe('creating a segment', () => {
     assert.deepEqual(
       { ...segment, id_segmento: 0, created_at: '', updated_at: '' },
       {
+        // Every optional field not sent, as `null`.
+        ...clearedValues(),
         id_segmento: 0,
         nombre: 'Av. Colón',
         descripcion: 'Baches',

@@ -14,6 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { rootDir } from '../scripts/lib/paths.mjs';
 import { startWorker } from '../scripts/lib/worker-harness.mjs';
 import { SEGMENTOS, insertSegment, json } from './support/api.mjs';
+import { maxLength, OPTIONAL_FIELDS } from './support/fields.mjs';
 
 const GOLDEN = `${rootDir}/tests/golden/bodies.json`;
 const WRITE = process.env.RECWAY_WRITE_GOLDEN === '1';
@@ -54,9 +55,19 @@ export const AWKWARD_TEXTS = [
   ' espacio al borde ',
 ];
 
+/** The optional text fields the rows below do not name, each given awkward texts too. */
+const OTHER_TEXTS = OPTIONAL_FIELDS.filter((name) => !['descripcion', 'ubicacion'].includes(name));
+
+/** An awkward text, cut to `name`'s length in characters (not UTF-16 units). */
+const awkwardFor = (name, index) =>
+  Array.from(AWKWARD_TEXTS[index % AWKWARD_TEXTS.length]).slice(0, maxLength(name)).join('');
+
 /** Rows pairing every awkward number with text and a fixed instant. */
 function awkwardRows() {
   return AWKWARD_NUMBERS.map((number, index) => ({
+    ...Object.fromEntries(
+      OTHER_TEXTS.map((name, position) => [name, index % 5 === 0 ? null : awkwardFor(name, index + 2 + position)]),
+    ),
     nombre: AWKWARD_TEXTS[index % AWKWARD_TEXTS.length],
     descripcion: index % 3 === 0 ? null : AWKWARD_TEXTS[(index + 1) % AWKWARD_TEXTS.length],
     ubicacion: index % 4 === 0 ? null : index % 4 === 1 ? '' : `zona ${index}`,

@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { startWorker } from '../scripts/lib/worker-harness.mjs';
 import { createSegment, json, problems, RFC3339_UTC, SEGMENTOS } from './support/api.mjs';
+import { clearedValues, optionalValues } from './support/fields.mjs';
 
 let api;
 before(async () => {
@@ -12,7 +13,7 @@ before(async () => {
 after(() => api.close());
 
 const item = (segment) => `${SEGMENTOS}/${segment.id_segmento}`;
-const full = { descripcion: 'Bache grande', ubicacion: 'Córdoba' };
+const full = optionalValues();
 
 async function stored(segment) {
   return (await api.fetch(item(segment))).json();
@@ -57,16 +58,13 @@ for (const method of ['PUT', 'PATCH']) {
       );
     });
 
-    it('clears descripcion and ubicacion with null', async () => {
+    it('clears every optional field with null', async () => {
       const original = await createSegment(api, full);
+      const cleared = clearedValues();
 
-      const updated = await (
-        await api.fetch(item(original), json(method, { descripcion: null, ubicacion: null }))
-      ).json();
+      const updated = await (await api.fetch(item(original), json(method, cleared))).json();
 
-      assert.equal(updated.descripcion, null);
-      assert.equal(updated.ubicacion, null);
-      assert.equal(updated.nombre, original.nombre);
+      assert.deepEqual(updated, { ...original, ...cleared, updated_at: updated.updated_at, version: original.version + 1 });
     });
 
     it('changes nothing for an empty object', async () => {

@@ -1,9 +1,9 @@
 // Helpers that speak the RecWay v1 API, shared by the integration and end-to-end tests.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 
 import { json, SEGMENTOS, validSegment } from '../../scripts/lib/api.mjs';
+import { CLIENT_FIELDS, clearedValues, STORED_FIELDS } from './fields.mjs';
 
 // The API's paths and request shapes are the repository's (scripts/lib/api.mjs); the tests
 // take them from here with the rest.
@@ -14,10 +14,7 @@ export { json, SEGMENTOS, validSegment };
  * reading rows to compare with what the API answers: `SELECT *` also holds what is only
  * storage (`seq`, the changes feed's number).
  */
-export const SEGMENT_COLUMNS = Object.keys(
-  JSON.parse(readFileSync(new URL('../../public/openapi.json', import.meta.url), 'utf8')).components.schemas.Segmento
-    .properties,
-).join(', ');
+export const SEGMENT_COLUMNS = STORED_FIELDS.join(', ');
 
 export const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
@@ -162,25 +159,18 @@ export async function walkPages(api, path, { headers = {}, between = async () =>
  */
 export async function insertSegment(db, fields) {
   const row = {
-    descripcion: null,
-    ubicacion: null,
+    ...clearedValues(),
     updated_at: fields.created_at,
     ...validSegment(fields),
   };
+  const columns = [...CLIENT_FIELDS, 'created_at', 'updated_at'];
+  const placeholders = columns.map((_, index) => `?${index + 1}`);
   return db
     .prepare(
-      `INSERT INTO segmentos (nombre, descripcion, longitud, latitud, ubicacion, created_at, updated_at)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING ${SEGMENT_COLUMNS}`,
+      `INSERT INTO segmentos (${columns.join(', ')})
+       VALUES (${placeholders.join(', ')}) RETURNING ${SEGMENT_COLUMNS}`,
     )
-    .bind(
-      row.nombre,
-      row.descripcion,
-      row.longitud,
-      row.latitud,
-      row.ubicacion,
-      row.created_at,
-      row.updated_at,
-    )
+    .bind(...columns.map((column) => row[column]))
     .first();
 }
 

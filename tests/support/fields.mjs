@@ -7,6 +7,9 @@ import { readFileSync } from 'node:fs';
 const document = JSON.parse(readFileSync(new URL('../../public/openapi.json', import.meta.url), 'utf8'));
 const { properties, required } = document.components.schemas.SegmentoCreate;
 
+/** Every member of a stored segment, as the API sends it. */
+export const STORED_FIELDS = Object.keys(document.components.schemas.Segmento.properties);
+
 /** Whether a property of the create body is the server's (sent back, and ignored). */
 const isServers = (schema) => schema.type === undefined;
 
@@ -19,10 +22,13 @@ export const OPTIONAL_FIELDS = CLIENT_FIELDS.filter((name) => !required.includes
 // What the older tests sent; a field without one gets a text of its own.
 const SAMPLES = { descripcion: 'Bache grande', ubicacion: 'Córdoba' };
 
+/** The longest text the field `name` takes, in characters. */
+export const maxLength = (name) => properties[name].maxLength;
+
 /** A text for `name` within its schema's `maxLength`. */
 function sample(name) {
   const text = SAMPLES[name] ?? `${name} de prueba`;
-  return text.slice(0, properties[name].maxLength ?? text.length);
+  return text.slice(0, maxLength(name) ?? text.length);
 }
 
 /** A value for every optional field: what a full segment adds to a valid one. */

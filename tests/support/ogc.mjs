@@ -3,11 +3,12 @@
 import assert from 'node:assert/strict';
 
 import { SEGMENTOS } from './api.mjs';
+import { optionalValues } from './fields.mjs';
 
 export const GEOJSON = 'application/geo+json';
 export const ITEMS = '/collections/segmentos/items';
 /** The optional properties of a segment, all set. */
-export const FULL = { descripcion: 'Bache grande', ubicacion: 'Córdoba' };
+export const FULL = optionalValues();
 
 /** The path of the item `id`. */
 export const itemPath = (id) => `${ITEMS}/${id}`;
