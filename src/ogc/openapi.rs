@@ -15,7 +15,9 @@ use crate::http::conditional;
 use crate::idempotency::key;
 use crate::router::{Api, Endpoint, Route, ROUTES};
 use crate::segments::fields::schema::{self, in_properties, properties, required, Dialect};
-use crate::segments::fields::{FIELDS, ID_SEGMENTO};
+use crate::segments::fields::{FIELDS, ID_SEGMENTO, NOMBRE, UBICACION};
+use crate::segments::list::cursor;
+use crate::segments::list::handler::PREFER_DESCRIPTION;
 
 const DIALECT: Dialect = Dialect::OpenApi30;
 
@@ -282,9 +284,9 @@ fn components() -> Value {
             json!({ "anyOf": [{ "type": "string", "format": "date-time" },
                 { "type": "string", "format": "date" },
                 { "type": "string", "pattern": "^(\\.\\.)?/(\\.\\.)?$" }] })),
-        "nombre": query("nombre", "Only features with exactly this `nombre`.", json!({ "type": "string" })),
-        "ubicacion": query("ubicacion", "Only features with exactly this `ubicacion`.", json!({ "type": "string" })),
-        "cursor": query("cursor", "Opaque position, from the `next` link of the previous page.", json!({ "type": "string" })),
+        "nombre": query("nombre", &schema::equality_filter(&NOMBRE), json!({ "type": "string" })),
+        "ubicacion": query("ubicacion", &schema::equality_filter(&UBICACION), json!({ "type": "string" })),
+        "cursor": query("cursor", cursor::DESCRIPTION, json!({ "type": "string" })),
         "f": query("f", "The encoding: JSON (GeoJSON for features), as without it.",
             json!({ "type": "string", "enum": FORMATS })),
         "idempotencyKey": header("Idempotency-Key", key::DESCRIPTION, key::header_schema()),
@@ -292,11 +294,7 @@ fn components() -> Value {
             conditional::write_condition_schema()),
         "ifNoneMatch": header("If-None-Match", conditional::IF_NONE_MATCH_DESCRIPTION,
             conditional::write_condition_schema()),
-        "prefer": header("Prefer",
-            "`count=exact` (RFC 7240): a filtered page also gives `numberMatched`. Counting reads \
-             every match, as D1 bills it (at 1,000,000 segments, up to the whole table); the \
-             whole collection's is always given, from a kept count.",
-            json!({ "type": "string" })),
+        "prefer": header("Prefer", PREFER_DESCRIPTION, json!({ "type": "string" })),
         "featureId": { "name": "featureId", "in": "path", "required": true,
             "description": ID_SEGMENTO.description, "schema": schema::id() },
     });

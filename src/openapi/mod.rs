@@ -26,8 +26,11 @@ use crate::observability::health_report::Liveness;
 use crate::observability::{health, telemetry};
 use crate::router::ROUTES;
 use crate::segments::bulk::{FeatureCollectionInput, MAX_ITEMS};
-use crate::segments::fields::{self, schema::coordinate};
+use crate::segments::fields::schema::{self, coordinate};
+use crate::segments::fields::{self, UBICACION};
 use crate::segments::geojson::{Feature, FeatureCollection};
+use crate::segments::list::cursor;
+use crate::segments::list::handler::PREFER_DESCRIPTION;
 use crate::segments::list::item::ListItem;
 use crate::segments::list::page::Page;
 use crate::segments::model::{Segment, SegmentPatch, SegmentPayload};
@@ -154,6 +157,14 @@ fn refine(document: &mut serde_json::Value) {
                         });
                     }
                     "if-none-match" => *schema = json!({"type": "string"}),
+                    "ubicacion" => {
+                        parameter["description"] = json!(schema::equality_filter(&UBICACION))
+                    }
+                    "cursor" => parameter["description"] = json!(cursor::DESCRIPTION),
+                    "prefer" => {
+                        *schema = json!({"type": "string"});
+                        parameter["description"] = json!(PREFER_DESCRIPTION);
+                    }
                     "idempotency-key" => {
                         *schema = key::header_schema();
                         parameter["description"] = json!(key::DESCRIPTION);

@@ -79,6 +79,40 @@ fn both_documents_state_every_field_s_constraints_identically() {
     }
 }
 
+#[test]
+fn both_documents_describe_the_parameters_they_share_identically() {
+    let v1: Value = serde_json::from_str(&document()).unwrap();
+    let ogc: Value = serde_json::from_str(&crate::ogc::openapi::document()).unwrap();
+    // Every parameter of the v1 list and of the OGC items, by its name in lower case.
+    let of = |parameters: &Value| -> std::collections::BTreeMap<String, Value> {
+        let parameters = parameters.as_array().cloned().unwrap_or_default();
+        parameters
+            .into_iter()
+            .map(|parameter| {
+                let parameter = match parameter["$ref"].as_str() {
+                    Some(reference) => {
+                        let name = reference.rsplit('/').next().unwrap();
+                        ogc["components"]["parameters"][name].clone()
+                    }
+                    None => parameter,
+                };
+                let name = parameter["name"].as_str().unwrap().to_ascii_lowercase();
+                (name, parameter)
+            })
+            .collect()
+    };
+    let list = of(&v1["paths"]["/api/v1/segmentos"]["get"]["parameters"]);
+    let items = of(&ogc["paths"]["/collections/segmentos/items"]["get"]["parameters"]);
+
+    // The ones that mean the same in both; `limit` and `bbox` differ on purpose (OGC
+    // clamps its limit, and takes heights in a box).
+    for name in ["cursor", "prefer", "ubicacion"] {
+        let (v1, ogc) = (&list[name], &items[name]);
+        assert_eq!(v1["description"], ogc["description"], "{name}");
+        assert_eq!(as_3_0(&v1["schema"]), ogc["schema"], "{name}");
+    }
+}
+
 /// The properties `schema` requires of those `like` has.
 fn required_of(schema: &Value, like: &Value) -> Vec<String> {
     let names = schema["required"].as_array().cloned().unwrap_or_default();

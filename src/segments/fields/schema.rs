@@ -83,6 +83,14 @@ pub fn id() -> Value {
         "maximum": MAX_SAFE_INTEGER})
 }
 
+/// The description of a list's filter on `field`, in both documents.
+pub fn equality_filter(field: &FieldRule) -> String {
+    format!(
+        "Only the segments whose `{}` is exactly this text.",
+        field.name
+    )
+}
+
 /// The names of the fields a create must send.
 pub fn required<'a>(fields: impl Iterator<Item = &'a FieldRule>) -> Value {
     fields

@@ -9,6 +9,11 @@ use super::item::ListItem;
 use super::sort::Sort;
 use crate::validation::field_error::ErrorKind;
 
+/// The `cursor` parameter, as both OpenAPI documents describe it.
+#[cfg(test)]
+pub const DESCRIPTION: &str =
+    "Opaque position from the `next` link of a previous page of the same order.";
+
 /// The sort-key values of the last row of a page: the next page starts after them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cursor(Vec<Value>);

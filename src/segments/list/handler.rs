@@ -29,7 +29,7 @@ use crate::segments::geojson::FeatureCollection;
     params(
         crate::segments::list::params::ListParams,
         ("if-none-match" = Option<String>, Header, description = "Entity tags the client holds: `304` when the page is unchanged"),
-        ("prefer" = Option<String>, Header, description = "`count=exact` (RFC 7240): a filtered list also counts its matches, in `X-Total-Count` and `numberMatched`. That reads every match, as D1 bills it: at 1,000,000 segments, up to the whole table. An unfiltered list is always counted, from a kept count"),
+        ("prefer" = Option<String>, Header),
     ),
     responses(
         (status = 200, description = "A page of segments: a JSON array, or (`Accept: application/geo+json`, `?format=geojson`) a GeoJSON FeatureCollection",
@@ -90,6 +90,13 @@ pub async fn list(req: &Incoming, db: &Database) -> Result<Response, ApiError> {
         http::header(req, "if-none-match")?.as_deref(),
     )?)
 }
+
+/// `Prefer` on a list, as both OpenAPI documents describe it.
+#[cfg(test)]
+pub const PREFER_DESCRIPTION: &str = "`count=exact` (RFC 7240): a filtered list also counts \
+    its matches (`numberMatched`; in the v1 API `X-Total-Count` too). That reads every \
+    match, as D1 bills it: at 1,000,000 segments, up to the whole table. An unfiltered list \
+    is always counted, from a kept count.";
 
 /// The preference that asks a filtered list to count its matches.
 const EXACT_COUNT: &str = "count=exact";

@@ -30,7 +30,6 @@ pub struct ListParams {
     /// characters, no NUL.
     #[cfg_attr(test, param(max_length = 200, pattern = "^[^\\u0000]*$"))]
     q: Option<String>,
-    /// Exact `ubicacion`.
     ubicacion: Option<String>,
     /// Only segments created after this RFC 3339 instant (exclusive).
     #[cfg_attr(test, param(format = DateTime))]
@@ -65,7 +64,6 @@ pub struct ListParams {
     /// (the default). Ignored without `near`.
     #[cfg_attr(test, param(value_type = Option<f64>, exclusive_minimum = 0, maximum = 1000000))]
     radius_m: Option<String>,
-    /// Opaque position from the `rel="next"` link of a previous page of the same order.
     cursor: Option<String>,
     /// Rows to skip (offset paging, kept for existing clients): `skip + limit` at most
     /// 10,000, as each skipped row is read. Further on, follow the `cursor` of the
