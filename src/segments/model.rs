@@ -72,16 +72,15 @@ impl SegmentId {
 /// Nothing is checked until it is taken as a create or an update, so that every problem
 /// is found in one pass; the OpenAPI document describes it from the table too
 /// (`SegmentoCreate`, `SegmentoUpdate`).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct SegmentPayload {
     sent: Vec<Sent>,
     other: BTreeSet<String>,
 }
 
 /// What a body holds for one field.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 enum Sent {
-    #[default]
     Absent,
     Null,
     Value(Value),

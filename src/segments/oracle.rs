@@ -1,7 +1,7 @@
 //! The property tests' oracle for segment bodies: which problems a body must be reported
 //! with, and what an accepted one must hold. It reads the rules table (`fields`) and
-//! applies each rule directly, independently of the validator and its attributes, so the
-//! two are checked against each other.
+//! applies each rule directly, written apart from the reader the API uses
+//! (`FieldRule::read`, `model::SegmentPayload`), so the two are checked against each other.
 
 use std::collections::BTreeMap;
 
