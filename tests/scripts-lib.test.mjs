@@ -109,6 +109,17 @@ describe('health', () => {
     }
   });
 
+  it('waiting with a time in fractions of a millisecond asks the server, as with whole ones', async () => {
+    // A time left computed from performance.now() is fractional (bench:reload's is).
+    const server = await httpServer(() => 200);
+    try {
+      await waitUntilServing(server.url, { timeoutMs: 5_000.5, intervalMs: 10 });
+      assert.equal(server.requests(), 1);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('waiting takes what `accept` accepts, and says what it expected when nothing is', async () => {
     const server = await httpServer(() => 204);
     try {

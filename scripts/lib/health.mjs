@@ -26,8 +26,9 @@ export async function waitUntilServing(url, {
     if (left <= 0) throw failure(`within ${timeoutMs / 1000} s`);
     try {
       // The request's own time counts against the deadline: a server that accepts and
-      // never answers must not hold the wait past it.
-      const response = await fetch(url, { signal: AbortSignal.timeout(left) });
+      // never answers must not hold the wait past it. (Whole milliseconds: a fraction,
+      // as a time left from performance.now() has, makes AbortSignal.timeout throw.)
+      const response = await fetch(url, { signal: AbortSignal.timeout(Math.ceil(left)) });
       if (await accept(response)) return;
     } catch {
       // not listening yet, or restarting
